@@ -1,0 +1,25 @@
+# Two commands for a fresh machine:  `make build` (the release files in build/) and `make test`.
+# Both install what they need first: a virtual environment with the package, and Java for the OWL reasoner.
+VENV ?= .venv
+BIN = $(VENV)/bin
+
+.PHONY: setup build test bench clean
+
+setup: $(VENV)/.installed
+
+$(VENV)/.installed: pyproject.toml
+	@command -v java >/dev/null 2>&1 || { echo "installing Java (the HermiT reasoner needs it)"; \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq default-jre-headless) >/dev/null; }
+	python3 -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -e '.[test]'
+	touch $@
+
+build: setup
+	$(BIN)/crimecongress build
+
+test: setup
+	$(BIN)/python -m pytest
+
+clean:
+	rm -rf $(VENV)

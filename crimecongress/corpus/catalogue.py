@@ -1,0 +1,175 @@
+"""The source catalogue (sources/catalogue.yaml): which file holds which documents, and their facts."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+import jsonschema
+import yaml
+
+from ..errors import InputError
+
+_DATE = {"type": "string", "format": "date"}
+_SCHEMA = {
+    "type": "object",
+    "required": ["documents", "files"],
+    "additionalProperties": False,
+    "properties": {
+        "documents": {"type": "array", "items": {
+            "type": "object",
+            "required": ["slug", "kind", "title", "short_title"],
+            "additionalProperties": False,
+            "properties": {
+                "slug": {"type": "string", "pattern": "^[a-z0-9]+(-[a-z0-9]+)*$"},
+                "kind": {"enum": ["declaration", "plan-of-action", "congress-report", "compilation", "rpm-report"]},
+                "title": {"type": "string", "minLength": 1},
+                "short_title": {"type": "string", "minLength": 1},
+                "year": {"type": "integer"},
+                "congress": {"type": "integer", "minimum": 1},
+                "code": {"type": "string"},
+                "implements": {"type": "string"},
+                "issued": {},
+                "adopted_by": {"type": "object", "required": ["name", "place", "dates"],
+                               "additionalProperties": False,
+                               "properties": {"name": {"type": "string"}, "place": {"type": "string"},
+                                              "dates": {"type": "array", "minItems": 2, "maxItems": 2}}},
+                "endorsed_by": {"type": "object", "required": ["symbol", "number", "date"],
+                                "additionalProperties": False,
+                                "properties": {"symbol": {"type": "string", "pattern": "^A/RES/\\d+/\\d+$"},
+                                               "number": {"type": "string", "pattern": "^\\d+/\\d+$"},
+                                               "date": {}}},
+            }}},
+        "files": {"type": "array", "items": {
+            "type": "object",
+            "required": ["file", "sha256", "description", "layout", "documents"],
+            "additionalProperties": False,
+            "properties": {
+                "file": {"type": "string"},
+                "sha256": {"type": "string", "pattern": "^[0-9a-f]{64}$"},
+                "description": {"type": "string"},
+                "layout": {"enum": ["declaration", "congress-report", "rpm-mapping"]},
+                "documents": {"type": "array", "minItems": 1, "items": {
+                    "type": "object", "required": ["slug", "lines", "manifestation"],
+                    "additionalProperties": False,
+                    "properties": {"slug": {"type": "string"},
+                                   "lines": {"type": "array", "items": {"type": "integer"},
+                                             "minItems": 2, "maxItems": 2},
+                                   "manifestation": {"type": "string"}}}},
+                "skip": {"type": "array", "items": {
+                    "type": "object", "required": ["lines", "reason"], "additionalProperties": False,
+                    "properties": {"lines": {"type": "array", "items": {"type": "integer"},
+                                             "minItems": 2, "maxItems": 2},
+                                   "reason": {"type": "string"}}}},
+            }}},
+    },
+}
+
+
+@dataclass(frozen=True)
+class DocumentFacts:
+    slug: str
+    kind: str
+    title: str
+    short_title: str
+    year: int | None = None
+    congress: int | None = None
+    code: str | None = None                 # region code of a regional preparatory meeting report
+    implements: str | None = None           # slug of the document a plan of action implements
+    issued: date | None = None
+    adopted_by: str | None = None           # name of the meeting, where it was not a Congress
+    adopted_place: str | None = None
+    adopted_dates: tuple[date, date] | None = None
+    endorsed_symbol: str | None = None      # "A/RES/70/174"
+    endorsed_number: str | None = None      # "70/174"
+    endorsed_date: date | None = None
+
+
+@dataclass(frozen=True)
+class Placement:
+    """A document's place in a file."""
+
+    slug: str
+    first: int
+    last: int
+    manifestation: str
+
+
+@dataclass(frozen=True)
+class SkipRange:
+    first: int
+    last: int
+    reason: str
+
+
+@dataclass(frozen=True)
+class FileEntry:
+    file: str
+    sha256: str
+    description: str
+    layout: str
+    documents: tuple[Placement, ...]
+    skip: tuple[SkipRange, ...]
+
+
+@dataclass(frozen=True)
+class Catalogue:
+    documents: tuple[DocumentFacts, ...]
+    files: tuple[FileEntry, ...]
+
+    def facts(self, slug: str) -> DocumentFacts:
+        for facts in self.documents:
+            if facts.slug == slug:
+                return facts
+        raise KeyError(slug)
+
+    def file(self, name: str) -> FileEntry | None:
+        for entry in self.files:
+            if entry.file == name:
+                return entry
+        return None
+
+
+def _date(value) -> date | None:
+    if value is None or isinstance(value, date):
+        return value
+    return date.fromisoformat(str(value))
+
+
+def load_catalogue(path: str | Path) -> Catalogue:
+    """Load and check the catalogue; a malformed one is an InputError naming the entry."""
+    path = Path(path)
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as exc:
+        raise InputError(f"cannot read the source catalogue: {exc}", file=str(path)) from None
+    errors = sorted(jsonschema.Draft202012Validator(_SCHEMA).iter_errors(raw), key=lambda e: list(e.path))
+    if errors:
+        first = errors[0]
+        where = "/".join(str(p) for p in first.path)
+        raise InputError(f"catalogue entry {where or '(top)'}: {first.message}", file=str(path))
+    documents = []
+    for d in raw["documents"]:
+        adopted = d.get("adopted_by") or {}
+        endorsed = d.get("endorsed_by") or {}
+        documents.append(DocumentFacts(
+            slug=d["slug"], kind=d["kind"], title=d["title"], short_title=d["short_title"],
+            year=d.get("year"), congress=d.get("congress"), code=d.get("code"), implements=d.get("implements"),
+            issued=_date(d.get("issued")),
+            adopted_by=adopted.get("name"), adopted_place=adopted.get("place"),
+            adopted_dates=tuple(_date(x) for x in adopted["dates"]) if adopted else None,
+            endorsed_symbol=endorsed.get("symbol"), endorsed_number=endorsed.get("number"),
+            endorsed_date=_date(endorsed.get("date")),
+        ))
+    slugs = {d.slug for d in documents}
+    files = []
+    for f in raw["files"]:
+        placements = []
+        for p in f["documents"]:
+            if p["slug"] not in slugs:
+                raise InputError(f"file {f['file']} places unknown document {p['slug']!r}", file=str(path),
+                                 hint="add it under documents:")
+            placements.append(Placement(p["slug"], p["lines"][0], p["lines"][1], p["manifestation"]))
+        skips = tuple(SkipRange(s["lines"][0], s["lines"][1], s["reason"]) for s in f.get("skip", []))
+        files.append(FileEntry(f["file"], f["sha256"], f["description"], f["layout"], tuple(placements), skips))
+    return Catalogue(tuple(documents), tuple(files))

@@ -1,0 +1,125 @@
+"""The one place where public IRIs are minted (see DESIGN: the IRI grammar is fixed).
+
+Every other module asks this one; no other module concatenates IRIs.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+DEFAULT_BASE = "https://w3id.org/crime-congress/"
+SDG_BASE = "http://metadata.un.org/sdg/"
+
+_SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+_LABEL = re.compile(r"^[A-Za-z0-9]+$")
+
+
+def slugify(text: str) -> str:
+    """A document or concept slug from a title: lower case ASCII words joined by hyphens."""
+    words = re.findall(r"[a-z0-9]+", text.lower().replace("’", "").replace("'", ""))
+    return "-".join(words)[:80].strip("-")
+
+
+def _label(label: str) -> str:
+    if not _LABEL.match(label):
+        raise ValueError(f"not an IRI-safe label: {label!r}")
+    return label
+
+
+@dataclass(frozen=True)
+class Minter:
+    """Mints the project's IRIs under one base."""
+
+    base: str = DEFAULT_BASE
+
+    def __post_init__(self) -> None:
+        if not self.base.endswith("/"):
+            raise ValueError(f"the base IRI must end with '/': {self.base!r}")
+
+    # vocabulary ------------------------------------------------------------
+    @property
+    def ontology(self) -> str:
+        return self.base + "ontology"
+
+    def term(self, name: str) -> str:
+        return f"{self.base}ontology#{name}"
+
+    def theme(self, slug: str) -> str:
+        return self._slugged("theme", slug)
+
+    def theme_scheme(self) -> str:
+        return self.base + "theme"
+
+    def instrument(self, slug: str) -> str:
+        return self._slugged("instrument", slug)
+
+    def actor(self, slug: str) -> str:
+        return self._slugged("actor", slug)
+
+    def congress(self, number: int) -> str:
+        return f"{self.base}congress/{number}"
+
+    # documents and their units ------------------------------------------------
+    def document(self, slug: str) -> str:
+        return self._slugged("doc", slug)
+
+    def preamble(self, doc_slug: str, n: int, letter: str | None = None) -> str:
+        iri = f"{self.document(doc_slug)}/preamble/{n}"
+        return f"{iri}/{_label(letter)}" if letter else iri
+
+    def paragraph(self, doc_slug: str, n: int | str, letter: str | None = None, roman: str | None = None) -> str:
+        iri = f"{self.document(doc_slug)}/para/{_label(str(n))}"
+        if letter:
+            iri += f"/{_label(letter)}"
+            if roman:
+                iri += f"/{_label(roman)}"
+        elif roman:
+            raise ValueError("a third-level item needs its letter")
+        return iri
+
+    def heading(self, doc_slug: str, n: int) -> str:
+        return f"{self.document(doc_slug)}/heading/{n}"
+
+    def formula(self, doc_slug: str, n: int) -> str:
+        """An opening or transition formula, 1-based in document order (not counted as a paragraph)."""
+        return f"{self.document(doc_slug)}/formula/{n}"
+
+    def footnote(self, doc_slug: str, mark: str) -> str:
+        # the printed number; the unnumbered source note printed as "*" is footnote/star
+        return f"{self.document(doc_slug)}/footnote/{'star' if mark == '*' else _label(mark)}"
+
+    def entry(self, doc_slug: str, n: int) -> str:
+        """One printed placement of a recommendation in the compilation (kyoto-rpm-mapping)."""
+        return f"{self.document(doc_slug)}/entry/{n}"
+
+    def manifestation(self, doc_slug: str, file_stem: str) -> str:
+        return f"{self.document(doc_slug)}/manifestation/{file_stem}"
+
+    def annotation(self, target_iri: str, kind: str, value_slug: str) -> str:
+        """A tag's evidence record: below the unit it annotates, named by what it asserts."""
+        return f"{target_iri}/tag/{kind}/{value_slug}"
+
+    # dataset-level -------------------------------------------------------------
+    def dataset(self) -> str:
+        return self.base + "dataset"
+
+    def dump(self, name: str) -> str:
+        return f"{self.base}dataset/{name}"
+
+    def graph(self, name: str) -> str:
+        return f"{self.base}graph/{name}"
+
+    def _slugged(self, kind: str, slug: str) -> str:
+        if not _SLUG.match(slug):
+            raise ValueError(f"not a valid {kind} slug: {slug!r} (lower-case words joined by '-')")
+        return f"{self.base}{kind}/{slug}"
+
+
+def sdg(code: str) -> str:
+    """The UN's IRI for an SDG goal or target ("16", "16.3") or an indicator's permanent code ("C160301")."""
+    if not re.match(r"^(\d{1,2}(\.[0-9a-z]{1,2})?|C\d{6,8})$", code):
+        raise ValueError(f"not an SDG goal, target or permanent indicator code: {code!r}")
+    return SDG_BASE + code
+
+
+DEFAULT = Minter()

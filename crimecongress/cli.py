@@ -74,7 +74,7 @@ def parse(files, fmt, title, slug, skipped, base):
 
     minter = Minter(base)
     catalogue = load_catalogue(SOURCES_DIR / CATALOGUE_FILE)
-    out = click.get_text_stream("stdout")
+    out = sys.stdout
     for path in files:
         result = parse_file(path, catalogue=catalogue, minter=minter, title=title, slug=slug)
         if fmt == "jsonl":
@@ -91,3 +91,86 @@ def parse(files, fmt, title, slug, skipped, base):
         if skipped:
             for line in result.skipped:
                 click.echo(f"{line.file}:{line.line}: skipped ({line.reason}): {line.text[:80]}", err=fmt == "jsonl")
+
+
+@main.command()
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=Path("build"), show_default=True,
+              help="Directory to write; replaced as a whole only when every file is ready.")
+@click.option("--quiet", is_flag=True, help="No progress display (for scripts).")
+@base_option
+@reports_errors
+def build(out, quiet, base):
+    """Build every released file into OUT: ontology, taxonomy, authority lists, one file per document and
+    one for the whole dataset in Turtle, JSON-LD and N-Triples, an N-Quads dump (a named graph per
+    document), the VoID/DCAT description and a checksum manifest.
+
+    The build is deterministic: running it twice gives the same bytes. It stops with exit code 1 if the
+    data is inconsistent with the ontology (HermiT, needs Java).
+    """
+    from .build import build as run_build
+
+    def progress(message: str) -> None:
+        if not quiet:
+            click.echo(message, err=True)
+
+    result = run_build(out, Minter(base), progress)
+    if not quiet:
+        click.echo(f"wrote {len(result.files)} files, {result.triples} triples, into {result.out_dir}", err=True)
+
+
+@main.command()
+@click.option("--endpoint", required=True, metavar="URL",
+              help="The server's SPARQL query endpoint (used to check what it holds after loading).")
+@click.option("--graph-store", metavar="URL", help="Its SPARQL 1.1 Graph Store Protocol endpoint.")
+@click.option("--update", metavar="URL", help="Its SPARQL 1.1 Update endpoint.")
+@click.option("--protocol", type=click.Choice(["auto", "gsp", "update"]), default="auto", show_default=True,
+              help="gsp: PUT each graph whole; update: DROP + INSERT DATA in chunks; auto: gsp where a graph "
+                   "store is given or known for the server, else update.")
+@click.option("--build", "build_dir", type=click.Path(file_okay=False, path_type=Path), default=Path("build"),
+              show_default=True, help="The build directory whose dataset.nq is published.")
+@click.option("--timeout", type=click.FloatRange(min=0.1), default=120.0, show_default=True, metavar="S",
+              help="Seconds to wait for the server on each request.")
+@click.option("--verify", type=click.Choice(["counts", "triples"]), default="counts", show_default=True,
+              help="counts: compare each graph's triple count (and diff a graph that differs); "
+                   "triples: fetch every graph back and compare triple by triple.")
+@click.option("--prune", is_flag=True, help="Drop graphs under the build's graph namespace that the build "
+                                            "no longer has (a removed or renamed document).")
+@click.option("--chunk", type=click.IntRange(min=1), default=1000, show_default=True, metavar="N",
+              help="Triples per INSERT DATA request (update protocol only).")
+@click.option("--quiet", is_flag=True, help="No progress display (for scripts); errors are still printed.")
+@reports_errors
+def publish(endpoint, graph_store, update, protocol, build_dir, timeout, verify, prune, chunk, quiet):
+    """Publish BUILD/dataset.nq to a SPARQL 1.1 store: every named graph (one per document, plus
+    ontology, taxonomy and authorities) replaced whole, so a re-publish leaves nothing stale; then check
+    that the server holds exactly the build's triples.
+
+    \b
+    Credentials (never on the command line): CRIMECONGRESS_USER and CRIMECONGRESS_PASSWORD, or the
+    host's entry in ~/.netrc (or in the file $NETRC names). HTTP Basic and Digest are answered.
+
+    \b
+    Examples:
+      crimecongress publish --endpoint http://localhost:7878/query          # Oxigraph
+      crimecongress publish --endpoint http://localhost:8890/sparql         # Virtuoso (dba in ~/.netrc)
+      crimecongress publish --endpoint https://host/ds/sparql --protocol update --update https://host/ds/update
+
+    Exit codes: 0 published and checked; 1 the server does not hold exactly the build (the graphs that
+    differ are listed); 2 loading stopped (each graph is listed as loaded, failed or not loaded: run the
+    same command again to finish).
+    """
+    from .publish import PublishFailed, PublishMismatch, publish as run_publish, summary
+
+    def progress(message: str) -> None:
+        if not quiet:
+            click.echo(message, err=True)
+
+    try:
+        result = run_publish(build_dir, endpoint, graph_store=graph_store, update=update, protocol=protocol,
+                             timeout=timeout, verify_triples=verify == "triples", prune=prune, chunk=chunk,
+                             progress=progress)
+    except (PublishFailed, PublishMismatch) as failure:
+        for line in failure.lines():
+            click.echo(line, err=True)
+        raise
+    if not quiet:
+        click.echo(summary(result), err=True)

@@ -12,6 +12,7 @@ SDG_BASE = "http://metadata.un.org/sdg/"
 
 _SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 _LABEL = re.compile(r"^[A-Za-z0-9]+$")
+_FILE_STEM = re.compile(r"^[A-Za-z0-9_-]+$")
 
 
 def slugify(text: str) -> str:
@@ -24,6 +25,13 @@ def _label(label: str) -> str:
     if not _LABEL.match(label):
         raise ValueError(f"not an IRI-safe label: {label!r}")
     return label
+
+
+def _file_stem(file_name: str) -> str:
+    stem = file_name.rsplit(".", 1)[0]
+    if not _FILE_STEM.match(stem):
+        raise ValueError(f"not an IRI-safe file name: {file_name!r}")
+    return stem
 
 
 @dataclass(frozen=True)
@@ -59,6 +67,10 @@ class Minter:
     def congress(self, number: int) -> str:
         return f"{self.base}congress/{number}"
 
+    def meeting(self, slug: str) -> str:
+        """A meeting other than a Congress that adopted a text (e.g. the Naples World Ministerial Conference)."""
+        return self._slugged("meeting", slug)
+
     # documents and their units ------------------------------------------------
     def document(self, slug: str) -> str:
         return self._slugged("doc", slug)
@@ -92,8 +104,20 @@ class Minter:
         """One printed placement of a recommendation in the compilation (kyoto-rpm-mapping)."""
         return f"{self.document(doc_slug)}/entry/{n}"
 
+    def annex_item(self, doc_slug: str, n: int) -> str:
+        """One row of a report's annex table (the list of documents), 1-based in document order."""
+        return f"{self.document(doc_slug)}/annex/item/{n}"
+
     def manifestation(self, doc_slug: str, file_stem: str) -> str:
         return f"{self.document(doc_slug)}/manifestation/{file_stem}"
+
+    def source_file(self, file_name: str) -> str:
+        """A source text under sources/, by its file name without extension."""
+        return f"{self.base}source/{_file_stem(file_name)}"
+
+    def source_span(self, unit_iri: str, file_name: str) -> str:
+        """The lines of one source file a unit was read from (its provenance record)."""
+        return f"{unit_iri}/source/{_file_stem(file_name)}"
 
     def annotation(self, target_iri: str, kind: str, value_slug: str) -> str:
         """A tag's evidence record: below the unit it annotates, named by what it asserts."""
@@ -113,6 +137,13 @@ class Minter:
         if not _SLUG.match(slug):
             raise ValueError(f"not a valid {kind} slug: {slug!r} (lower-case words joined by '-')")
         return f"{self.base}{kind}/{slug}"
+
+
+def resolution_document(symbol: str) -> str:
+    """The UN's own resolver IRI for a document symbol such as A/RES/70/174 (not minted by us)."""
+    if not re.match(r"^A/RES/[0-9A-Z-]+/\d+$", symbol):
+        raise ValueError(f"not a General Assembly resolution symbol: {symbol!r}")
+    return f"https://undocs.org/{symbol}"
 
 
 def sdg(code: str) -> str:

@@ -174,3 +174,118 @@ def publish(endpoint, graph_store, update, protocol, build_dir, timeout, verify,
         raise
     if not quiet:
         click.echo(summary(result), err=True)
+
+
+@main.command()
+@click.option("--port", type=click.IntRange(0, 65535), default=8080, show_default=True,
+              help="TCP port (0: any free port; the URL is printed).")
+@click.option("--host", default="127.0.0.1", show_default=True, help="Interface to listen on.")
+@click.option("--base", default=None, metavar="IRI",
+              help="Base IRI of the data, mapped onto this server's root [default: the build's void:uriSpace].")
+@click.option("--build", "build_dir", type=click.Path(file_okay=False, path_type=Path), default=Path("build"),
+              show_default=True, help="The build to serve (made by `crimecongress build`).")
+@click.option("--query-timeout", type=click.FloatRange(0.1, 3600), default=10.0, show_default=True, metavar="S",
+              help="Seconds a SPARQL query may run before it is stopped (503).")
+@click.option("--max-results", type=click.IntRange(1), default=10000, show_default=True, metavar="N",
+              help="Rows (or triples) a query returns at most; more are cut off (header X-SPARQL-MaxRows).")
+@click.option("--workers", type=click.IntRange(1, 64), default=2, show_default=True,
+              help="SPARQL worker processes (each holds its own copy of the store).")
+@click.option("--worker-memory", type=click.IntRange(0), default=2048, show_default=True, metavar="MB",
+              help="Address-space cap of each SPARQL worker; a query that needs more fails alone (500). 0: none.")
+@click.option("--query-cache", type=click.IntRange(0), default=256, show_default=True, metavar="N",
+              help="Answers to remember per distinct query (the data never changes while serving); 0: none.")
+@click.option("--log", "access_log", is_flag=True, help="Print one line per request on stderr.")
+@reports_errors
+def serve(port, host, base, build_dir, query_timeout, max_results, workers, worker_memory, query_cache,
+          access_log):
+    """Serve the build: a read-only SPARQL endpoint at /sparql and every IRI of the dataset as a page in
+    HTML, Turtle, JSON-LD, N-Triples and RDF/XML (by Accept header or suffix), with search (/search),
+    a citation resolver (/resolve?cite=...), a query page (/query) and the dumps for download."""
+    from .serve.server import run
+
+    def log(message: str) -> None:
+        click.echo(message, err=True)
+
+    run(build_dir, host=host, port=port, base=base, query_timeout=query_timeout, max_results=max_results,
+        workers=workers, query_cache=query_cache, worker_memory_mb=worker_memory or None,
+        log=log if access_log else None,
+        announce=lambda message: click.echo(message, err=True))
+
+
+@main.command()
+@click.option("--build", "build_dir", type=click.Path(file_okay=False, path_type=Path), default=Path("build"),
+              show_default=True, help="The build to publish (made by `crimecongress build`).")
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Directory to write [default: BUILD/site]; replaced as a whole when every file is ready.")
+@click.option("--base", default=None, metavar="IRI", help="Base IRI of the data [default: the build's].")
+@click.option("--no-dumps", is_flag=True, help="Leave the dumps out of the site (they stay in BUILD).")
+@click.option("--quiet", is_flag=True, help="No progress display.")
+@reports_errors
+def site(build_dir, out, base, no_dumps, quiet):
+    """Write the pages and RDF of every IRI as a static site: one folder per IRI path holding index.html,
+    index.ttl, index.jsonld and index.nt, the dumps under dataset/, and the rewrite rules a static host
+    needs for content negotiation (.htaccess for Apache, nginx.conf for nginx). Same bytes on every run."""
+    from .serve.site import write_site
+
+    result = write_site(build_dir, out or build_dir / "site", base=base, dumps=not no_dumps,
+                        progress=None if quiet else (lambda message: click.echo(message, err=True)))
+    if not quiet:
+        click.echo(f"wrote {result.files} files for {result.resources} resources into {result.out_dir} "
+                   f"in {result.seconds:.1f} s", err=True)
+
+
+@main.command()
+@click.option("--write", is_flag=True, help="Rewrite the files that are not in canonical form.")
+@click.argument("mappings_dir", required=False, type=click.Path(file_okay=False, path_type=Path))
+@reports_errors
+def lint(write, mappings_dir):
+    """Check the hand-curated files under mappings/: each must load against its schema, refer only to
+    known entries, and be in canonical form (sorted, fixed key order) so that edits give small diffs.
+
+    Exit 1 when a file is not canonical (without --write) or does not load.
+    """
+    from .lint import lint_mappings
+    from .vocab import load_vocabulary
+    from .vocab.load import MAPPINGS_DIR
+
+    directory = mappings_dir or MAPPINGS_DIR
+    vocabulary = load_vocabulary(directory)
+    from .tagging import known_values, load_cues, load_curations   # the tagging cues and curated overrides
+    load_cues(directory, known=known_values(vocabulary))
+    load_curations(directory)
+    report = lint_mappings(directory, write=write)
+    for line in report:
+        click.echo(line)
+    if report and not write:
+        sys.exit(1)
+    if not report:
+        click.echo("every mapping file is canonical")
+
+
+@main.command()
+@click.argument("iri")
+@base_option
+@reports_errors
+def explain(iri, base):
+    """Print the tags of one paragraph with the evidence for each: method, cue or curation, confidence,
+    the words in context (the match highlighted) and where they come from (the paragraph, its chapeau, its
+    heading or its footnote).
+
+    IRI is the unit's IRI, or its path below {base}doc/, e.g. doha-declaration-2015/para/5/d.
+    Exit 1 when there is no such unit.
+    """
+    from .corpus import SOURCES_DIR, load_corpus
+    from .errors import InvalidDocument
+    from .tagging import tag_corpus
+    from .tagging.explain import explain as explain_unit, find_unit
+    from .vocab import load_vocabulary
+
+    minter = Minter(base)
+    corpus = load_corpus(SOURCES_DIR, minter=minter)
+    unit = find_unit(corpus, iri, minter.base)
+    if unit is None:
+        raise InvalidDocument(f"no unit {iri!r} in the corpus",
+                              hint="give a unit IRI or its path, e.g. doha-declaration-2015/para/5/d")
+    tags = tag_corpus(corpus, load_vocabulary(), minter)
+    for line in explain_unit(corpus, tags, unit, highlight=lambda s: click.style(f"[{s}]", bold=True)):
+        click.echo(line)

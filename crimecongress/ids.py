@@ -61,8 +61,16 @@ class Minter:
     def instrument(self, slug: str) -> str:
         return self._slugged("instrument", slug)
 
+    def instrument_scheme(self) -> str:
+        """The SKOS concept scheme of the instruments authority list."""
+        return self.base + "instrument"
+
     def actor(self, slug: str) -> str:
         return self._slugged("actor", slug)
+
+    def actor_scheme(self) -> str:
+        """The SKOS concept scheme of the actors authority list."""
+        return self.base + "actor"
 
     def congress(self, number: int) -> str:
         return f"{self.base}congress/{number}"
@@ -123,6 +131,23 @@ class Minter:
         """A tag's evidence record: below the unit it annotates, named by what it asserts."""
         return f"{target_iri}/tag/{kind}/{value_slug}"
 
+    def alignment(self, source_iri: str, target_iri: str) -> str:
+        """A qualified lineage link (uncc:Alignment), below its source unit and named by its target's path:
+        `{source}/lineage/{target without {base}doc/}`, e.g. `.../rpm-report-ap/para/62/a/lineage/
+        kyoto-declaration-2021/para/12`."""
+        prefix = self.base + "doc/"
+        if not source_iri.startswith(prefix) or not target_iri.startswith(prefix):
+            raise ValueError(f"an alignment links two documents or units under {prefix}: {source_iri} -> {target_iri}")
+        return f"{source_iri}/lineage/{target_iri[len(prefix):]}"
+
+    def sdg_mapping(self, concept_iri: str, sdg_code: str) -> str:
+        """The qualified record of a crosswalk mapping from a theme or instrument to an SDG target:
+        `{concept}/sdg/{code with '-' for '.'}`, e.g. `{base}theme/corruption/sdg/16-5`."""
+        if not concept_iri.startswith(self.base):
+            raise ValueError(f"not one of the project's concepts: {concept_iri}")
+        sdg(sdg_code)  # validates the code
+        return f"{concept_iri}/sdg/{sdg_slug(sdg_code)}"
+
     # dataset-level -------------------------------------------------------------
     def dataset(self) -> str:
         return self.base + "dataset"
@@ -147,10 +172,17 @@ def resolution_document(symbol: str) -> str:
 
 
 def sdg(code: str) -> str:
-    """The UN's IRI for an SDG goal or target ("16", "16.3") or an indicator's permanent code ("C160301")."""
-    if not re.match(r"^(\d{1,2}(\.[0-9a-z]{1,2})?|C\d{6,8})$", code):
+    """The UN's IRI for an SDG goal or target ("16", "16.3") or an indicator's permanent code ("C160301",
+    "C160a01": the permanent code may hold the target's letter)."""
+    if not re.match(r"^(\d{1,2}(\.[0-9a-z]{1,2})?|C\d{6,8}|C\d{3}[a-z]\d{2})$", code):
         raise ValueError(f"not an SDG goal, target or permanent indicator code: {code!r}")
     return SDG_BASE + code
+
+
+def sdg_slug(code: str) -> str:
+    """An SDG goal or target code as a path segment: "16.5" -> "16-5", "16" -> "16"."""
+    sdg(code)
+    return code.replace(".", "-")
 
 
 DEFAULT = Minter()

@@ -30,10 +30,7 @@ _SCHEMA = {
                 "code": {"type": "string"},
                 "implements": {"type": "string"},
                 "issued": {},
-                "adopted_by": {"type": "object", "required": ["name", "place", "dates"],
-                               "additionalProperties": False,
-                               "properties": {"name": {"type": "string"}, "place": {"type": "string"},
-                                              "dates": {"type": "array", "minItems": 2, "maxItems": 2}}},
+                "meeting": {"type": "string", "pattern": "^[a-z0-9]+(-[a-z0-9]+)*$"},
                 "endorsed_by": {"type": "object", "required": ["symbol", "number", "date"],
                                 "additionalProperties": False,
                                 "properties": {"symbol": {"type": "string", "pattern": "^A/RES/\\d+/\\d+$"},
@@ -77,9 +74,7 @@ class DocumentFacts:
     code: str | None = None                 # region code of a regional preparatory meeting report
     implements: str | None = None           # slug of the document a plan of action implements
     issued: date | None = None
-    adopted_by: str | None = None           # name of the meeting, where it was not a Congress
-    adopted_place: str | None = None
-    adopted_dates: tuple[date, date] | None = None
+    meeting: str | None = None              # slug of the adopting meeting where it was not a Congress
     endorsed_symbol: str | None = None      # "A/RES/70/174"
     endorsed_number: str | None = None      # "70/174"
     endorsed_date: date | None = None
@@ -150,14 +145,12 @@ def load_catalogue(path: str | Path) -> Catalogue:
         raise InputError(f"catalogue entry {where or '(top)'}: {first.message}", file=str(path))
     documents = []
     for d in raw["documents"]:
-        adopted = d.get("adopted_by") or {}
         endorsed = d.get("endorsed_by") or {}
         documents.append(DocumentFacts(
             slug=d["slug"], kind=d["kind"], title=d["title"], short_title=d["short_title"],
             year=d.get("year"), congress=d.get("congress"), code=d.get("code"), implements=d.get("implements"),
             issued=_date(d.get("issued")),
-            adopted_by=adopted.get("name"), adopted_place=adopted.get("place"),
-            adopted_dates=tuple(_date(x) for x in adopted["dates"]) if adopted else None,
+            meeting=d.get("meeting"),
             endorsed_symbol=endorsed.get("symbol"), endorsed_number=endorsed.get("number"),
             endorsed_date=_date(endorsed.get("date")),
         ))

@@ -1,0 +1,192 @@
+"""`crimecongress build`: every released file, from the sources, in one deterministic run.
+
+parse -> resolve footnotes -> emit -> check (OWL consistency) -> write build/ atomically.
+"""
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+from rdflib import Graph, Literal, URIRef
+
+from . import __version__
+from .corpus import SOURCES_DIR, CATALOGUE_FILE, load_corpus
+from .corpus.catalogue import load_catalogue
+from .errors import CrimeCongressError
+from .export import jsonld, load_context, nquads, ntriples, turtle
+from .ids import Minter
+from .rdf.emit import corpus_graphs, new_graph
+from .rdf.namespaces import DCAT, DCTERMS, RDF, RDFS, VOID, XSD, uncc
+
+ROOT = Path(__file__).resolve().parents[1]
+ONTOLOGY_FILE = ROOT / "ontology" / "crimecongress.ttl"
+MAPPINGS_DIR = ROOT / "mappings"
+
+Progress = Callable[[str], None]
+
+
+@dataclass(frozen=True)
+class BuildResult:
+    out_dir: Path
+    files: tuple[str, ...]
+    triples: int
+    timings: tuple[tuple[str, float], ...] = field(default=())
+
+
+class _Steps:
+    """Times each step and reports it through `progress` ("[2/7] emitting RDF ... 0.41 s")."""
+
+    def __init__(self, total: int, progress: Progress):
+        self.total, self.progress, self.n, self.timings = total, progress, 0, []
+
+    def run(self, label: str, action):
+        self.n += 1
+        start = time.perf_counter()
+        self.progress(f"[{self.n}/{self.total}] {label} ...")
+        result = action()
+        elapsed = time.perf_counter() - start
+        self.timings.append((label, elapsed))
+        self.progress(f"[{self.n}/{self.total}] {label} done in {elapsed:.2f} s")
+        return result
+
+
+def _ontology_graph(minter: Minter) -> Graph:
+    text = ONTOLOGY_FILE.read_text(encoding="utf-8").replace("https://w3id.org/crime-congress/", minter.base)
+    graph = new_graph(minter)
+    graph.parse(data=text, format="turtle")
+    return graph
+
+
+def _dataset_description(minter: Minter, named: list[tuple[str, Graph]], files: dict[str, bytes],
+                         total: int) -> Graph:
+    """VoID and DCAT: what the dataset holds, its dumps, counts, vocabularies, licence and version."""
+    term = uncc(minter)
+    graph = new_graph(minter)
+    dataset = URIRef(minter.dataset())
+    graph.add((dataset, RDF.type, VOID.Dataset))
+    graph.add((dataset, RDF.type, DCAT.Dataset))
+    graph.add((dataset, DCTERMS.title, Literal("Declarations of the UN Congresses on Crime Prevention and Criminal "
+                                               "Justice, paragraph by paragraph", lang="en")))
+    graph.add((dataset, DCTERMS.description, Literal(
+        "Every paragraph of the declarations of the United Nations Congresses on Crime Prevention and Criminal "
+        "Justice (1991-2021), the Kyoto Congress report and the recommendations of its regional preparatory "
+        "meetings, with exact text, place in the document and source lines.", lang="en")))
+    graph.add((dataset, DCTERMS.license, URIRef("https://creativecommons.org/licenses/by/4.0/")))
+    graph.add((dataset, DCTERMS.hasVersion, Literal(__version__)))
+    graph.add((dataset, VOID.triples, Literal(total, datatype=XSD.integer)))
+    graph.add((dataset, VOID.uriSpace, Literal(minter.base)))
+    graph.add((dataset, VOID.sparqlEndpoint, URIRef(minter.base + "sparql")))
+    for vocabulary in ("http://data.europa.eu/eli/ontology#", "http://www.w3.org/2004/02/skos/core#",
+                       "http://www.w3.org/ns/prov#", "http://www.w3.org/ns/oa#", "http://purl.org/dc/terms/",
+                       "http://www.w3.org/ns/org#", minter.term("")):
+        graph.add((dataset, VOID.vocabulary, URIRef(vocabulary)))
+    for name, g in named:
+        part = URIRef(name)
+        graph.add((dataset, VOID.subset, part))
+        graph.add((part, RDF.type, VOID.Dataset))
+        graph.add((part, VOID.triples, Literal(len(g), datatype=XSD.integer)))
+    media = {".ttl": "text/turtle", ".nt": "application/n-triples", ".jsonld": "application/ld+json",
+             ".nq": "application/n-quads"}
+    for path in sorted(files):
+        if not path.startswith("dataset."):
+            continue
+        dump = URIRef(minter.dump(path))
+        graph.add((dataset, VOID.dataDump, dump))
+        graph.add((dataset, DCAT.distribution, dump))
+        graph.add((dump, RDF.type, DCAT.Distribution))
+        graph.add((dump, DCAT.downloadURL, dump))
+        graph.add((dump, DCAT.mediaType, Literal(media[Path(path).suffix])))
+        graph.add((dump, DCAT.byteSize, Literal(len(files[path]), datatype=XSD.integer)))
+        graph.add((dump, term.sha256, Literal(hashlib.sha256(files[path]).hexdigest())))
+    graph.add((dataset, RDFS.label, Literal("crimecongress dataset", lang="en")))
+    return graph
+
+
+def release_files(minter: Minter, progress: Progress, *, check_owl: bool = True) -> tuple[dict[str, bytes], int, list]:
+    """Compute every released file in memory: {relative path: bytes}."""
+    from .rdf.vocabulary import authorities_graph, taxonomy_graph
+    from .tagging.footnotes import identify_footnotes
+    from .vocab import load_vocabulary
+
+    steps = _Steps(6 if check_owl else 5, progress)
+    catalogue = load_catalogue(SOURCES_DIR / CATALOGUE_FILE)
+    corpus = steps.run("parsing the sources", lambda: load_corpus(SOURCES_DIR, minter=minter))
+    vocabulary = load_vocabulary(MAPPINGS_DIR)
+    footnotes = steps.run("identifying instruments in footnotes",
+                          lambda: identify_footnotes(corpus, vocabulary, minter))
+
+    def emit():
+        documents = corpus_graphs(corpus, catalogue, minter, footnotes)
+        named = [(minter.graph("ontology"), _ontology_graph(minter)),
+                 (minter.graph("taxonomy"), taxonomy_graph(vocabulary, minter)),
+                 (minter.graph("authorities"), authorities_graph(vocabulary, minter))]
+        named += [(minter.graph(d.slug), d.graph) for d in documents]
+        return documents, named
+
+    documents, named = steps.run("emitting RDF", emit)
+    whole = new_graph(minter)
+    for _, graph in named:
+        whole += graph
+    if check_owl:
+        from .reasoning import check_consistency_graph
+        steps.run("checking OWL consistency (HermiT)", lambda: check_consistency_graph(whole))
+
+    context = load_context(minter.base)
+    context_url = minter.base + "context.jsonld"
+
+    def serialise():
+        files: dict[str, bytes] = {}
+        files["ontology.ttl"] = turtle(named[0][1])
+        files["taxonomy.ttl"] = turtle(named[1][1])
+        files["authorities.ttl"] = turtle(named[2][1])
+        for d in documents:
+            files[f"doc/{d.slug}.ttl"] = turtle(d.graph)
+            files[f"doc/{d.slug}.nt"] = ntriples(d.graph)
+            files[f"doc/{d.slug}.jsonld"] = jsonld(d.graph, context_url, context)
+        files["dataset.ttl"] = turtle(whole)
+        files["dataset.nt"] = ntriples(whole)
+        files["dataset.jsonld"] = jsonld(whole, context_url, context)
+        files["dataset.nq"] = nquads(named)
+        files["context.jsonld"] = (__import__("json").dumps(context, indent=2, ensure_ascii=False) + "\n").encode()
+        return files
+
+    files = steps.run("serialising Turtle, N-Triples, JSON-LD and N-Quads", serialise)
+    void = steps.run("describing the dataset (VoID, DCAT)",
+                     lambda: _dataset_description(minter, named, files, len(whole)))
+    files["void.ttl"] = turtle(void)
+    files["MANIFEST.sha256"] = "".join(f"{hashlib.sha256(files[p]).hexdigest()}  {p}\n"
+                                       for p in sorted(files)).encode()
+    return files, len(whole), steps.timings
+
+
+def write_atomically(out_dir: Path, files: dict[str, bytes]) -> None:
+    """Write every file into a fresh sibling directory, then swap it in: readers never see half a build."""
+    out_dir = out_dir.resolve()
+    staging = out_dir.with_name(f".{out_dir.name}.new-{os.getpid()}")
+    retired = out_dir.with_name(f".{out_dir.name}.old-{os.getpid()}")
+    shutil.rmtree(staging, ignore_errors=True)
+    try:
+        for path, data in files.items():
+            target = staging / path
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(data)
+        if out_dir.exists():
+            out_dir.rename(retired)
+        staging.rename(out_dir)
+    except OSError as exc:
+        shutil.rmtree(staging, ignore_errors=True)
+        if retired.exists() and not out_dir.exists():
+            retired.rename(out_dir)
+        raise CrimeCongressError(f"cannot write the build: {exc.strerror}", file=str(out_dir)) from None
+    shutil.rmtree(retired, ignore_errors=True)
+
+
+def build(out_dir: Path, minter: Minter, progress: Progress, *, check_owl: bool = True) -> BuildResult:
+    files, total, timings = release_files(minter, progress, check_owl=check_owl)
+    write_atomically(out_dir, files)
+    return BuildResult(out_dir, tuple(sorted(files)), total, tuple(timings))

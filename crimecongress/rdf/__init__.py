@@ -1,0 +1,1 @@
+"""RDF: the emit stage (model to graph, no I/O) and the vocabularies it uses."""

@@ -1,0 +1,158 @@
+"""OWL consistency with HermiT (through owlready2): the ontology alone, or with data.
+
+owlready2 does not read Turtle, so everything is handed to it as N-Triples (pyoxigraph converts). HermiT runs in
+Java; a missing JVM is an error (exit 2), never a skipped check. An inconsistency is an InvalidDocument (exit 1)
+whose message names the individuals typed with disjoint classes, when that is the cause.
+"""
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import pyoxigraph
+from rdflib import Graph
+
+from .errors import CrimeCongressError, InputError, InvalidDocument
+
+JAVA_HINT = "Java is needed for the HermiT reasoner: install it with `apt-get install default-jre-headless`"
+ONTOLOGY_NS = "https://w3id.org/crime-congress/ontology#"
+
+
+@dataclass(frozen=True)
+class ReasonerResult:
+    """A consistent ontology (+ data): how much was checked and how long HermiT took (JVM start included)."""
+
+    consistent: bool
+    triples: int
+    seconds: float
+    reasoner: str = "HermiT"
+
+
+def _java() -> str:
+    import owlready2
+    java = shutil.which(owlready2.JAVA_EXE) or (owlready2.JAVA_EXE if os.path.isfile(owlready2.JAVA_EXE) else None)
+    if java is None:
+        raise CrimeCongressError(JAVA_HINT)
+    return java
+
+
+def _ntriples(path: Path, fmt: pyoxigraph.RdfFormat) -> bytes:
+    """Parse a file (Turtle or N-Triples) and return it as N-Triples; a syntax error is an InputError."""
+    try:
+        quads = list(pyoxigraph.parse(path=str(path), format=fmt))
+    except OSError as exc:
+        raise InputError(f"cannot read: {exc.strerror or exc}", file=str(path)) from None
+    except SyntaxError as exc:
+        raise InputError(f"not valid {fmt.name}: {exc}", file=str(path)) from None
+    return pyoxigraph.serialize([pyoxigraph.Triple(q.subject, q.predicate, q.object) for q in quads],
+                                format=pyoxigraph.RdfFormat.N_TRIPLES)
+
+
+def _short(iri: str) -> str:
+    return "uncc:" + iri[len(ONTOLOGY_NS):] if iri.startswith(ONTOLOGY_NS) else f"<{iri}>"
+
+
+_DISJOINT_TYPES = """
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+PREFIX owl: <http://www.w3.org/2002/07/owl#>
+SELECT DISTINCT ?x ?t1 ?t2 ?c1 ?c2 WHERE {
+  ?c1 owl:disjointWith ?c2 .
+  ?t1 rdfs:subClassOf* ?c1 .
+  ?t2 rdfs:subClassOf* ?c2 .
+  { ?x a ?t1 } UNION { ?x ?p1 ?o1 . ?p1 rdfs:subPropertyOf*/rdfs:domain ?t1 }
+    UNION { ?s1 ?q1 ?x . ?q1 rdfs:subPropertyOf*/rdfs:range ?t1 }
+  { ?x a ?t2 } UNION { ?x ?p2 ?o2 . ?p2 rdfs:subPropertyOf*/rdfs:domain ?t2 }
+    UNION { ?s2 ?q2 ?x . ?q2 rdfs:subPropertyOf*/rdfs:range ?t2 }
+  FILTER(isIRI(?x))
+}
+ORDER BY ?x ?c1 ?c2 ?t1 ?t2 LIMIT 50
+"""
+
+
+def explain_inconsistency(ntriples: bytes) -> str:
+    """A human explanation of the usual cause of an inconsistency: a resource that falls under two disjoint classes
+    (by its rdf:type, or by the domain or range of a property it is used with)."""
+    store = pyoxigraph.Store()
+    store.load(ntriples, format=pyoxigraph.RdfFormat.N_TRIPLES)
+    reasons, seen = [], set()
+    for row in store.query(_DISJOINT_TYPES):
+        x, t1, t2, c1, c2 = (row[i].value for i in range(5))
+        if (x, c1, c2) in seen:
+            continue
+        seen.add((x, c1, c2))
+        if (t1, t2) == (c1, c2):
+            reasons.append(f"<{x}> is both a {_short(t1)} and a {_short(t2)}, which are disjoint")
+        else:
+            reasons.append(f"<{x}> is both a {_short(t1)} and a {_short(t2)}, and {_short(c1)} and {_short(c2)} "
+                           "are disjoint")
+    if not reasons:
+        return ("HermiT found the ontology and data inconsistent, but no resource typed with two disjoint classes; "
+                "look for an ill-typed literal (e.g. a value that is not an xsd:positiveInteger) or for a property "
+                "value that contradicts its range")
+    return "; ".join(reasons)
+
+
+def _hermit(ntriples: bytes, triples: int, where: str) -> ReasonerResult:
+    import owlready2
+    from owlready2 import OwlReadyInconsistentOntologyError, OwlReadyJavaError
+
+    _java()
+    with tempfile.TemporaryDirectory(prefix="crimecongress-hermit-") as tmp:
+        source = Path(tmp) / "input.nt"
+        source.write_bytes(ntriples)
+        world = owlready2.World()
+        previous_tmp = tempfile.tempdir
+        tempfile.tempdir = tmp  # owlready2 writes HermiT's input here, and leaves it behind on errors
+        try:
+            with source.open("rb") as handle:
+                world.get_ontology(source.as_uri()).load(fileobj=handle, format="ntriples")
+            start = time.perf_counter()
+            try:
+                owlready2.sync_reasoner_hermit(world, infer_property_values=False, debug=0,
+                                               ignore_unsupported_datatypes=True)
+            except OwlReadyInconsistentOntologyError:
+                raise InvalidDocument(f"OWL inconsistency: {explain_inconsistency(ntriples)}", file=where,
+                                      hint="an individual cannot belong to two disjoint classes; fix its types "
+                                           "or the property that implies one of them") from None
+            except OwlReadyJavaError as exc:
+                message = str(exc).strip().splitlines()
+                raise CrimeCongressError(f"HermiT failed: {' '.join(message[-3:])[:500]}", file=where,
+                                         hint=JAVA_HINT) from None
+            except FileNotFoundError:
+                raise CrimeCongressError(JAVA_HINT) from None
+            seconds = time.perf_counter() - start
+            unsatisfiable = sorted(c.iri for c in world.inconsistent_classes() if c.iri != owlready2.Nothing.iri)
+        finally:
+            tempfile.tempdir = previous_tmp
+            world.close()
+    if unsatisfiable:
+        raise InvalidDocument(f"unsatisfiable classes (no individual can belong to them): "
+                              f"{', '.join(_short(c) for c in unsatisfiable)}", file=where,
+                              hint="a class is a subclass of two disjoint classes; remove one of the axioms")
+    return ReasonerResult(True, triples, seconds)
+
+
+def _count(ntriples: bytes) -> int:
+    return sum(1 for line in ntriples.splitlines() if line.strip() and not line.lstrip().startswith(b"#"))
+
+
+def check_consistency(ontology_ttl: Path, data_nt: Path | None = None) -> ReasonerResult:
+    """HermiT on the ontology (Turtle) and, when given, data (N-Triples). Raises InvalidDocument when inconsistent,
+    CrimeCongressError when Java is missing or HermiT fails."""
+    ontology_ttl = Path(ontology_ttl)
+    ntriples = _ntriples(ontology_ttl, pyoxigraph.RdfFormat.TURTLE)
+    where = str(ontology_ttl)
+    if data_nt is not None:
+        ntriples += _ntriples(Path(data_nt), pyoxigraph.RdfFormat.N_TRIPLES)
+        where = str(data_nt)
+    return _hermit(ntriples, _count(ntriples), where)
+
+
+def check_consistency_graph(graph: Graph, where: str = "the built graph") -> ReasonerResult:
+    """HermiT on an rdflib graph that holds the ontology and the data together (as the build has them)."""
+    ntriples = graph.serialize(format="nt", encoding="utf-8")
+    return _hermit(ntriples, len(graph), where)

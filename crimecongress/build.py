@@ -5,6 +5,7 @@ parse -> resolve footnotes -> emit -> check (OWL consistency) -> write build/ at
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import shutil
 import time
@@ -55,10 +56,14 @@ class _Steps:
         return result
 
 
+def _ontology_text(minter: Minter) -> str:
+    """The hand-edited ontology, as published: the same text, under the configured base."""
+    return ONTOLOGY_FILE.read_text(encoding="utf-8").replace("https://w3id.org/crime-congress/", minter.base)
+
+
 def _ontology_graph(minter: Minter) -> Graph:
-    text = ONTOLOGY_FILE.read_text(encoding="utf-8").replace("https://w3id.org/crime-congress/", minter.base)
     graph = new_graph(minter)
-    graph.parse(data=text, format="turtle")
+    graph.parse(data=_ontology_text(minter), format="turtle")
     return graph
 
 
@@ -109,22 +114,32 @@ def _dataset_description(minter: Minter, named: list[tuple[str, Graph]], files: 
 
 def release_files(minter: Minter, progress: Progress, *, check_owl: bool = True) -> tuple[dict[str, bytes], int, list]:
     """Compute every released file in memory: {relative path: bytes}."""
+    from .figures import figures
+    from .linking import link_corpus
+    from .rdf.tags import tags_graphs_by_document
     from .rdf.vocabulary import authorities_graph, taxonomy_graph
-    from .tagging.footnotes import identify_footnotes
+    from .tagging import identify_footnotes, tag_corpus
     from .vocab import load_vocabulary
 
-    steps = _Steps(6 if check_owl else 5, progress)
+    steps = _Steps(8 if check_owl else 7, progress)
     catalogue = load_catalogue(SOURCES_DIR / CATALOGUE_FILE)
     corpus = steps.run("parsing the sources", lambda: load_corpus(SOURCES_DIR, minter=minter))
     vocabulary = load_vocabulary(MAPPINGS_DIR)
-    footnotes = steps.run("identifying instruments in footnotes",
-                          lambda: identify_footnotes(corpus, vocabulary, minter))
+    footnotes = identify_footnotes(corpus, vocabulary, minter)
+    tags = steps.run("tagging themes, instruments and actors", lambda: tag_corpus(corpus, vocabulary, minter))
+    linked = steps.run("linking SDG targets and lineage", lambda: link_corpus(corpus, tags, vocabulary, minter))
 
     def emit():
         documents = corpus_graphs(corpus, catalogue, minter, footnotes)
+        unit_documents = {unit.iri: document.slug for document in corpus.documents for unit in document.units}
+        for document, tag_graph in zip(documents, _in_order(documents, tags_graphs_by_document(
+                tags, minter, unit_documents))):
+            graph = document.graph
+            graph += tag_graph
         named = [(minter.graph("ontology"), _ontology_graph(minter)),
                  (minter.graph("taxonomy"), taxonomy_graph(vocabulary, minter)),
                  (minter.graph("authorities"), authorities_graph(vocabulary, minter))]
+        named += [(minter.graph(name), graph) for name, graph in linked.graphs]
         named += [(minter.graph(d.slug), d.graph) for d in documents]
         return documents, named
 
@@ -141,27 +156,34 @@ def release_files(minter: Minter, progress: Progress, *, check_owl: bool = True)
 
     def serialise():
         files: dict[str, bytes] = {}
-        files["ontology.ttl"] = turtle(named[0][1])
-        files["taxonomy.ttl"] = turtle(named[1][1])
-        files["authorities.ttl"] = turtle(named[2][1])
+        for name, graph in named[1:3 + len(linked.graphs)]:
+            files[f"{name.rsplit('/', 1)[-1]}.ttl"] = turtle(graph, minter.base)
+        files["ontology.ttl"] = _ontology_text(minter).encode("utf-8")
         for d in documents:
-            files[f"doc/{d.slug}.ttl"] = turtle(d.graph)
+            files[f"doc/{d.slug}.ttl"] = turtle(d.graph, minter.base)
             files[f"doc/{d.slug}.nt"] = ntriples(d.graph)
             files[f"doc/{d.slug}.jsonld"] = jsonld(d.graph, context_url, context)
-        files["dataset.ttl"] = turtle(whole)
+        files["dataset.ttl"] = turtle(whole, minter.base)
         files["dataset.nt"] = ntriples(whole)
         files["dataset.jsonld"] = jsonld(whole, context_url, context)
         files["dataset.nq"] = nquads(named)
-        files["context.jsonld"] = (__import__("json").dumps(context, indent=2, ensure_ascii=False) + "\n").encode()
+        files["context.jsonld"] = (json.dumps(context, indent=2, ensure_ascii=False) + "\n").encode()
         return files
 
     files = steps.run("serialising Turtle, N-Triples, JSON-LD and N-Quads", serialise)
-    void = steps.run("describing the dataset (VoID, DCAT)",
-                     lambda: _dataset_description(minter, named, files, len(whole)))
-    files["void.ttl"] = turtle(void)
+    files.update(steps.run("drawing the figures", lambda: figures(corpus, tags, linked.sdg_links,
+                                                                   vocabulary=vocabulary,
+                                                                   catalogue=linked.catalogue)))
+    void = _dataset_description(minter, named, files, len(whole))
+    files["void.ttl"] = turtle(void, minter.base)
     files["MANIFEST.sha256"] = "".join(f"{hashlib.sha256(files[p]).hexdigest()}  {p}\n"
                                        for p in sorted(files)).encode()
     return files, len(whole), steps.timings
+
+
+def _in_order(documents, graphs_by_slug: dict[str, Graph]):
+    """The tag graph of each document, in the documents' order (an empty graph where none was tagged)."""
+    return [graphs_by_slug.get(d.slug, Graph()) for d in documents]
 
 
 def write_atomically(out_dir: Path, files: dict[str, bytes]) -> None:

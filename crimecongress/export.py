@@ -17,8 +17,37 @@ CONTEXT_FILE = Path(__file__).resolve().parents[1] / "ontology" / "context.jsonl
 DEFAULT_BASE = "https://w3id.org/crime-congress/"
 
 
-def turtle(graph: Graph) -> bytes:
-    return graph.serialize(format="longturtle", encoding="utf-8")
+# Prefixes for Turtle output: those whose local names are plain words (document IRIs, with slashes, stay whole).
+TURTLE_PREFIXES = {
+    "uncc": "ontology#", "theme": "theme/", "instrument": "instrument/", "actor": "actor/",
+    "eli": "http://data.europa.eu/eli/ontology#", "oa": "http://www.w3.org/ns/oa#",
+    "prov": "http://www.w3.org/ns/prov#", "skos": "http://www.w3.org/2004/02/skos/core#",
+    "dcterms": "http://purl.org/dc/terms/", "org": "http://www.w3.org/ns/org#",
+    "owl": "http://www.w3.org/2002/07/owl#", "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
+    "rdfs": "http://www.w3.org/2000/01/rdf-schema#", "xsd": "http://www.w3.org/2001/XMLSchema#",
+    "void": "http://rdfs.org/ns/void#", "dcat": "http://www.w3.org/ns/dcat#", "vann": "http://purl.org/vocab/vann/",
+    "sdg": "http://metadata.un.org/sdg/", "sdgo": "http://metadata.un.org/sdg/ontology#",
+}
+
+
+def turtle(graph: Graph, base: str = DEFAULT_BASE) -> bytes:
+    """Turtle with the statements sorted by subject, predicate and object, one blank line between subjects.
+
+    Written by pyoxigraph: two orders of magnitude faster than rdflib's longturtle at this size, and as stable."""
+    _check_no_blank_nodes(graph)
+    triples = sorted((ox.Triple(_ox_term(s), _ox_term(p), _ox_term(o)) for s, p, o in graph),
+                     key=lambda t: (t.subject.value, t.predicate.value, str(t.object)))
+    prefixes = {name: (base + iri if not iri.startswith("http") else iri) for name, iri in TURTLE_PREFIXES.items()}
+    body = ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=prefixes).split(b"\n")
+    # our own header, sorted (not the writer's order), then a blank line before each new subject
+    out = [f"@prefix {name}: <{iri}> .".encode() for name, iri in sorted(prefixes.items())]
+    for line in body:
+        if line.startswith(b"@prefix"):
+            continue
+        if line and not line.startswith(b"\t"):
+            out.append(b"")
+        out.append(line)
+    return b"\n".join(out)
 
 
 def _check_no_blank_nodes(graph: Graph) -> None:

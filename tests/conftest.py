@@ -5,6 +5,9 @@ from pathlib import Path
 
 import pytest
 
+# tests/plugins/tagging_report.py prints the tagging scores at the end of the run (tests/test_tagging.py)
+pytest_plugins = ["plugins.tagging_report"]
+
 ROOT = Path(__file__).resolve().parents[1]
 SOURCES = ROOT / "sources"
 

@@ -10,8 +10,9 @@ ELI = Namespace("http://data.europa.eu/eli/ontology#")
 OA = Namespace("http://www.w3.org/ns/oa#")
 VANN = Namespace("http://purl.org/vocab/vann/")
 SDG = Namespace("http://metadata.un.org/sdg/")
+SDGO = Namespace("http://metadata.un.org/sdg/ontology#")
 
-__all__ = ["DCAT", "DCTERMS", "ELI", "OA", "ORG", "OWL", "PROV", "RDF", "RDFS", "SDG", "SKOS", "VANN", "VOID",
+__all__ = ["DCAT", "DCTERMS", "ELI", "OA", "ORG", "OWL", "PROV", "RDF", "RDFS", "SDG", "SDGO", "SKOS", "VANN", "VOID",
            "XSD", "uncc", "bind_prefixes"]
 
 
@@ -25,7 +26,7 @@ def bind_prefixes(graph, minter: Minter) -> None:
     graph.namespace_manager.bind("uncc", uncc(minter), override=True, replace=True)
     for prefix, namespace in (("eli", ELI), ("oa", OA), ("prov", PROV), ("skos", SKOS), ("dcterms", DCTERMS),
                               ("org", ORG), ("owl", OWL), ("rdfs", RDFS), ("xsd", XSD), ("void", VOID),
-                              ("dcat", DCAT), ("vann", VANN), ("sdg", SDG)):
+                              ("dcat", DCAT), ("vann", VANN), ("sdg", SDG), ("sdgo", SDGO)):
         graph.namespace_manager.bind(prefix, namespace, override=True, replace=True)
     base = minter.base
     for prefix, path in (("doc", "doc/"), ("theme", "theme/"), ("instrument", "instrument/"),

@@ -1,0 +1,49 @@
+"""Links that go beyond one paragraph: paragraph -> SDG targets (sdg) and paragraph -> paragraph lineage (lineage).
+
+The build calls `link_corpus` once, after tagging, and publishes `Linked.graphs` as named graphs:
+
+    linked = link_corpus(corpus, tags, vocabulary, minter)
+    named += [(minter.graph(name), graph) for name, graph in linked.graphs]
+    files.update(figures(corpus, tags, linked.sdg_links, vocabulary=vocabulary, catalogue=linked.catalogue))
+
+Pure apart from reading mappings/ (sdg.yaml, sdg-crosswalk.yaml, rpm-kyoto-headings.yaml): no clock, no network.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from rdflib import Graph
+
+from ..ids import Minter
+from ..model import Corpus
+
+MAPPINGS_DIR = Path(__file__).resolve().parents[2] / "mappings"
+
+
+@dataclass(frozen=True)
+class Linked:
+    catalogue: object            # sdg.SdgCatalogue
+    crosswalk: object            # sdg.Crosswalk
+    sdg_links: object            # sdg.SdgLinks
+    alignments: tuple            # lineage.Alignment, sorted
+    graphs: tuple[tuple[str, Graph], ...]   # (graph name for Minter.graph, graph)
+
+
+def link_corpus(corpus: Corpus, tags, vocabulary, minter: Minter, mappings_dir: Path = MAPPINGS_DIR) -> Linked:
+    """SDG catalogue, crosswalk, paragraph -> SDG links and lineage, with their RDF graphs:
+    "sdg" (the SDG goals, targets and indicators), "sdg-crosswalk" (themes/instruments -> targets),
+    "sdg-links" (units -> targets, with annotations) and "lineage" (takenUpIn, implements, continues)."""
+    from .lineage import lineage, lineage_graph, load_heading_map
+    from .sdg import crosswalk_graph, link_sdgs, load_catalogue, load_crosswalk, sdg_graph, sdg_links_graph
+
+    catalogue = load_catalogue(mappings_dir)
+    crosswalk = load_crosswalk(mappings_dir, catalogue, themes=[t.slug for t in vocabulary.themes],
+                               instruments=[i.slug for i in vocabulary.instruments])
+    sdg_links = link_sdgs(corpus, tags, catalogue, crosswalk, minter)
+    alignments = lineage(corpus, tags, minter, load_heading_map(mappings_dir, corpus))
+    graphs = (("sdg", sdg_graph(catalogue, minter)),
+              ("sdg-crosswalk", crosswalk_graph(crosswalk, catalogue, minter)),
+              ("sdg-links", sdg_links_graph(sdg_links, minter)),
+              ("lineage", lineage_graph(alignments, minter)))
+    return Linked(catalogue, crosswalk, sdg_links, alignments, graphs)

@@ -1,0 +1,459 @@
+"""SDG links: the SDG catalogue, the theme/instrument -> target crosswalk, and paragraph -> target links.
+
+- `load_catalogue(mappings_dir)` reads mappings/sdg.yaml (goals, targets, indicators with the UN's IRIs);
+  `sdg_graph(catalogue, minter)` publishes it (sdgo:Goal/Target/Indicator, skos:Concept, notation, labels,
+  skos:broader goal <- target <- indicator).
+- `load_crosswalk(mappings_dir, catalogue)` reads mappings/sdg-crosswalk.yaml; `crosswalk_graph` publishes it as
+  skos:closeMatch / skos:relatedMatch plus one qualified record (with its justification) per mapping.
+- `link_sdgs(corpus, tags, catalogue, crosswalk)` links each paragraph-level unit to the SDG goals and targets it
+  serves, with evidence: "mention" (the text names "target 16.4", "Goal 16") or "crosswalk" (a theme or
+  instrument tag, through the crosswalk); `sdg_links_graph(links, minter)` publishes them as
+  `?unit uncc:sdgTarget <http://metadata.un.org/sdg/16.5>` plus one annotation per link.
+
+Why "the 2030 Agenda" alone gives no SDG link: the Agenda has 17 goals and 169 targets, and a paragraph that
+commits to it (Kyoto 3, 71, 96) says that crime prevention serves sustainable development in general, not which
+goal or target. The mention is kept where it belongs -- as a citation of the Agenda (an instrument tag) -- and the
+paragraph reaches specific targets only through what it is about (its themes). Linking every Agenda mention to
+Goal 16 would count the Kyoto title and preamble as Goal 16 paragraphs and blur the one question SDG 16 partners
+ask: which paragraphs serve which target. The same holds for "the Sustainable Development Goals" in the plural.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+from pathlib import Path
+from typing import Iterable, Iterator
+
+from rdflib import Graph, Literal, Namespace, URIRef
+from rdflib.namespace import DCTERMS, PROV, RDF, SKOS, XSD
+
+from ..errors import InvalidDocument
+from ..ids import Minter, sdg, sdg_slug
+from ..model import Corpus, UnitKind
+from ..rdf.namespaces import OA, bind_prefixes, uncc
+from ..tagging.model import Evidence, Method, TagKind, Tags
+from ..vocab.files import display
+from .mappings import load_checked
+
+SDGO = Namespace("http://metadata.un.org/sdg/ontology#")
+SCHEME = URIRef("http://metadata.un.org/sdg")
+MAPPINGS_DIR = Path(__file__).resolve().parents[2] / "mappings"
+CATALOGUE_FILE = "sdg.yaml"
+CROSSWALK_FILE = "sdg-crosswalk.yaml"
+
+# The units that carry SDG links: those with a text of their own in the body of a document.
+LINKED_KINDS = (UnitKind.PREAMBLE, UnitKind.PARAGRAPH, UnitKind.SUBPARAGRAPH, UnitKind.ITEM)
+
+# A crosswalk link is as sure as the tag it comes from, times how close the mapping is.
+RELATION_FACTOR = {"closeMatch": Decimal("0.8"), "relatedMatch": Decimal("0.5")}
+MENTION_CONFIDENCE = Decimal("1.00")
+METHOD_MENTION = "mention"
+METHOD_CROSSWALK = "crosswalk"
+METHOD_ORDER = {METHOD_MENTION: 0, METHOD_CROSSWALK: 1}
+
+
+# ------------------------------------------------------------------------------------------------------------
+# The catalogue
+
+@dataclass(frozen=True)
+class Indicator:
+    code: str                      # printed number, "16.3.1"
+    permanent_code: str | None     # UNSD permanent code, "C160301" (None: not verified, not published)
+    iri: str | None
+    text: str
+    note: str | None = None
+
+
+@dataclass(frozen=True)
+class Target:
+    code: str                      # "16.3", "16.a"
+    goal: str                      # "16"
+    iri: str
+    text: str
+    short_label: str               # the project's own short name, for figures only
+    indicators: tuple[Indicator, ...]
+
+
+@dataclass(frozen=True)
+class Goal:
+    code: str
+    iri: str
+    title: str
+    short_title: str
+    targets: tuple[Target, ...]
+
+
+@dataclass(frozen=True)
+class SdgCatalogue:
+    goals: tuple[Goal, ...]
+
+    def targets(self) -> tuple[Target, ...]:
+        return tuple(t for g in self.goals for t in g.targets)
+
+    def goal(self, code: str) -> Goal:
+        for goal in self.goals:
+            if goal.code == code:
+                return goal
+        raise KeyError(code)
+
+    def target(self, code: str) -> Target:
+        for target in self.targets():
+            if target.code == code:
+                return target
+        raise KeyError(code)
+
+    def has(self, code: str) -> bool:
+        """Whether a goal or target code is in the catalogue."""
+        return any(g.code == code for g in self.goals) or any(t.code == code for t in self.targets())
+
+    def iri(self, code: str) -> str:
+        return self.goal(code).iri if "." not in code else self.target(code).iri
+
+    def order(self, code: str) -> tuple:
+        """Sort key in the UN's order: goal number, then the goal itself, then targets 1..19 then a..z."""
+        goal, _, target = code.partition(".")
+        if not target:
+            return (int(goal), 0, 0, "")
+        return (int(goal), 1, int(target) if target.isdigit() else 100, target if not target.isdigit() else "")
+
+
+def load_catalogue(mappings_dir: Path = MAPPINGS_DIR) -> SdgCatalogue:
+    """mappings/sdg.yaml, validated, with every IRI checked against the one the minter gives for its code."""
+    path = Path(mappings_dir) / CATALOGUE_FILE
+    mapping = load_checked(path, Path(mappings_dir))
+    data = mapping.data
+
+    def fail(message, where, hint=None):
+        raise InvalidDocument(message, file=display(path), line=mapping.line(tuple(where)), hint=hint)
+
+    def check(iri, code, where):
+        if iri != sdg(code):
+            fail(f"{code}: IRI {iri} is not the UN's IRI for it", where, hint=f"the UN's IRI is {sdg(code)}")
+
+    goals = []
+    for gi, goal in enumerate(data["goals"]):
+        check(goal["iri"], goal["code"], ["goals", gi, "iri"])
+        targets = []
+        for ti, target in enumerate(goal["targets"]):
+            where = ["goals", gi, "targets", ti]
+            if target["code"].split(".")[0] != goal["code"]:
+                fail(f"target {target['code']} is filed under goal {goal['code']}", where)
+            check(target["iri"], target["code"], where + ["iri"])
+            indicators = []
+            for ii, ind in enumerate(target["indicators"]):
+                iwhere = where + ["indicators", ii]
+                if ind["code"].rsplit(".", 1)[0] != target["code"]:
+                    fail(f"indicator {ind['code']} is filed under target {target['code']}", iwhere)
+                if (ind["permanent_code"] is None) != (ind["iri"] is None):
+                    fail(f"indicator {ind['code']}: give both permanent_code and iri, or neither", iwhere)
+                if ind["permanent_code"] is not None:
+                    check(ind["iri"], ind["permanent_code"], iwhere + ["iri"])
+                elif not ind.get("note"):
+                    fail(f"indicator {ind['code']} has no IRI", iwhere, hint="say why in a note")
+                indicators.append(Indicator(ind["code"], ind["permanent_code"], ind["iri"], ind["text"],
+                                            ind.get("note")))
+            targets.append(Target(target["code"], goal["code"], target["iri"], target["text"],
+                                  target["short_label"], tuple(indicators)))
+        goals.append(Goal(goal["code"], goal["iri"], goal["title"], goal["short_title"], tuple(targets)))
+    return SdgCatalogue(tuple(goals))
+
+
+def sdg_graph(catalogue: SdgCatalogue, minter: Minter) -> Graph:
+    """The SDG goals, targets and indicators the dataset links to, restated with the UN's IRIs and classes.
+
+    Typed sdgo:Goal/Target/Indicator (the UN SDG ontology) and skos:Concept in the UN's scheme; skos:notation
+    typed sdgo:SDGCodeCompact (and sdgo:SDGCodePerm for indicators); the official English text as
+    skos:prefLabel (goals also get their short title as skos:altLabel); skos:broader indicator -> target -> goal
+    and sdgo:hasTarget / sdgo:hasIndicator down. An indicator shared by two targets (15.7.1 = 15.c.1) is one
+    concept with two notations and two broader targets. Indicators without a verified permanent code are not
+    published; their target says so in a skos:note."""
+    graph = Graph()
+    bind_prefixes(graph, minter)
+    graph.namespace_manager.bind("sdgo", SDGO, override=True, replace=True)
+    graph.add((SCHEME, RDF.type, SKOS.ConceptScheme))
+    graph.add((SCHEME, DCTERMS.title, Literal(
+        "A Knowledge Organization System for the United Nations Sustainable Development Goals", lang="en")))
+    for goal in catalogue.goals:
+        g = URIRef(goal.iri)
+        _concept(graph, g, SDGO.Goal, goal.code, goal.title)
+        graph.add((g, SKOS.altLabel, Literal(goal.short_title, lang="en")))
+        graph.add((SCHEME, SKOS.hasTopConcept, g))
+        graph.add((g, SKOS.topConceptOf, SCHEME))
+        for target in goal.targets:
+            t = URIRef(target.iri)
+            _concept(graph, t, SDGO.Target, target.code, target.text)
+            graph.add((t, SKOS.broader, g))
+            graph.add((g, SDGO.hasTarget, t))
+            unpublished = []
+            for indicator in target.indicators:
+                if indicator.iri is None:
+                    unpublished.append(indicator)
+                    continue
+                i = URIRef(indicator.iri)
+                _concept(graph, i, SDGO.Indicator, indicator.code, indicator.text)
+                graph.add((i, SKOS.notation, Literal(indicator.permanent_code, datatype=SDGO.SDGCodePerm)))
+                graph.add((i, SKOS.broader, t))
+                graph.add((t, SDGO.hasIndicator, i))
+            for indicator in unpublished:
+                graph.add((t, SKOS.note, Literal(
+                    f"Indicator {indicator.code} ({indicator.text}) is part of the framework but has no verified "
+                    f"permanent code, so it is not published here.", lang="en")))
+    return graph
+
+
+def _concept(graph: Graph, node: URIRef, cls: URIRef, code: str, text: str) -> None:
+    graph.add((node, RDF.type, cls))
+    graph.add((node, RDF.type, SKOS.Concept))
+    graph.add((node, SKOS.inScheme, SCHEME))
+    graph.add((node, SKOS.notation, Literal(code, datatype=SDGO.SDGCodeCompact)))
+    graph.add((node, SKOS.prefLabel, Literal(text, lang="en")))
+
+
+# ------------------------------------------------------------------------------------------------------------
+# The crosswalk
+
+@dataclass(frozen=True)
+class Mapping:
+    kind: TagKind            # THEME or INSTRUMENT
+    slug: str
+    target: str              # SDG target code
+    relation: str            # "closeMatch" | "relatedMatch"
+    justification: str
+
+
+@dataclass(frozen=True)
+class Crosswalk:
+    mappings: tuple[Mapping, ...]
+    unmapped: tuple[tuple[str, str], ...]      # (theme slug, reason)
+    _index: dict = field(default=None, compare=False, repr=False, hash=False)
+
+    def __post_init__(self) -> None:
+        index: dict = {}
+        for mapping in self.mappings:
+            index.setdefault((mapping.kind, mapping.slug), []).append(mapping)
+        object.__setattr__(self, "_index", {key: tuple(value) for key, value in index.items()})
+
+    def for_concept(self, kind: TagKind, slug: str) -> tuple[Mapping, ...]:
+        return self._index.get((kind, slug), ())
+
+
+def load_crosswalk(mappings_dir: Path = MAPPINGS_DIR, catalogue: SdgCatalogue | None = None,
+                   *, themes: Iterable[str] | None = None, instruments: Iterable[str] | None = None) -> Crosswalk:
+    """mappings/sdg-crosswalk.yaml, validated: every target is in the catalogue; given the vocabulary's theme and
+    instrument slugs, every slug exists and every theme is either mapped or listed as unmapped."""
+    path = Path(mappings_dir) / CROSSWALK_FILE
+    mapping_file = load_checked(path, Path(mappings_dir))
+    data = mapping_file.data
+
+    def fail(message, where=(), hint=None):
+        raise InvalidDocument(message, file=display(path), line=mapping_file.line(tuple(where)) if where else None,
+                              hint=hint)
+
+    catalogue = catalogue or load_catalogue(mappings_dir)
+    known = {TagKind.THEME: set(themes) if themes is not None else None,
+             TagKind.INSTRUMENT: set(instruments) if instruments is not None else None}
+    mappings, seen = [], set()
+    for key, kind in (("themes", TagKind.THEME), ("instruments", TagKind.INSTRUMENT)):
+        for n, entry in enumerate(data[key]):
+            where = [key, n]
+            if not catalogue.has(entry["target"]) or "." not in entry["target"]:
+                fail(f"{kind.value} {entry['slug']}: {entry['target']} is not a target of {CATALOGUE_FILE}",
+                     where + ["target"], hint=f"add the target to {CATALOGUE_FILE} first")
+            if known[kind] is not None and entry["slug"] not in known[kind]:
+                fail(f"unknown {kind.value} {entry['slug']!r}", where + ["slug"],
+                     hint=f"use a slug of mappings/{key}.yaml")
+            if (kind, entry["slug"], entry["target"]) in seen:
+                fail(f"{kind.value} {entry['slug']} is mapped to {entry['target']} twice", where)
+            seen.add((kind, entry["slug"], entry["target"]))
+            mappings.append(Mapping(kind, entry["slug"], entry["target"], entry["relation"], entry["justification"]))
+    unmapped = tuple((entry["slug"], entry["reason"]) for entry in data["unmapped"])
+    mapped_themes = {m.slug for m in mappings if m.kind is TagKind.THEME}
+    for n, (slug, _) in enumerate(unmapped):
+        if slug in mapped_themes:
+            fail(f"theme {slug} is both mapped and unmapped", ["unmapped", n])
+        if known[TagKind.THEME] is not None and slug not in known[TagKind.THEME]:
+            fail(f"unknown theme {slug!r}", ["unmapped", n], hint="use a slug of mappings/themes.yaml")
+    if known[TagKind.THEME] is not None:
+        missing = sorted(known[TagKind.THEME] - mapped_themes - {slug for slug, _ in unmapped})
+        if missing:
+            fail(f"themes neither mapped nor listed as unmapped: {', '.join(missing)}",
+                 hint="map each theme to a target or say under `unmapped` why not")
+    return Crosswalk(tuple(mappings), unmapped)
+
+
+def _concept_iri(minter: Minter, kind: TagKind, slug: str) -> str:
+    return minter.theme(slug) if kind is TagKind.THEME else minter.instrument(slug)
+
+
+def crosswalk_graph(crosswalk: Crosswalk, catalogue: SdgCatalogue, minter: Minter) -> Graph:
+    """The crosswalk as SKOS mapping triples (theme skos:closeMatch target) and, for each, a qualified record
+    (uncc:Alignment at {concept}/sdg/{code}) with the relation, the method "curated crosswalk" and the
+    justification as uncc:evidence."""
+    term = uncc(minter)
+    graph = Graph()
+    bind_prefixes(graph, minter)
+    for mapping in crosswalk.mappings:
+        concept = URIRef(_concept_iri(minter, mapping.kind, mapping.slug))
+        target = URIRef(catalogue.iri(mapping.target))
+        relation = SKOS[mapping.relation]
+        graph.add((concept, relation, target))
+        record = URIRef(minter.sdg_mapping(str(concept), mapping.target))
+        graph.add((record, RDF.type, term.Alignment))
+        graph.add((record, term.source, concept))
+        graph.add((record, term.target, target))
+        graph.add((record, term.relation, relation))
+        graph.add((record, term.method, Literal("curated crosswalk")))
+        graph.add((record, term.evidence, Literal(mapping.justification, lang="en")))
+    return graph
+
+
+# ------------------------------------------------------------------------------------------------------------
+# Paragraph -> SDG links
+
+@dataclass(frozen=True)
+class SdgLink:
+    """A unit serves an SDG goal or target, and why."""
+
+    unit: str                     # IRI of the unit
+    code: str                     # "16.5" or "16"
+    iri: str                      # the UN's IRI for it
+    method: str                   # "mention" | "crosswalk"
+    rule: str                     # "mention of a target", "crosswalk: theme corruption closeMatch 16.5", ...
+    confidence: Decimal
+    evidence: Evidence            # the words: the mention itself, or the words of the tag it comes through
+    via: tuple[str, ...] = ()     # IRIs of the tag annotations a crosswalk link was derived from
+    relation: str | None = None   # for "crosswalk": closeMatch | relatedMatch
+
+
+@dataclass(frozen=True)
+class SdgLinks:
+    """Every SDG link of a corpus, one per (unit, code), in document order then the UN's order."""
+
+    links: tuple[SdgLink, ...]
+
+    def __iter__(self) -> Iterator[SdgLink]:
+        return iter(self.links)
+
+    def __len__(self) -> int:
+        return len(self.links)
+
+    def for_unit(self, unit: str) -> tuple[SdgLink, ...]:
+        return tuple(link for link in self.links if link.unit == unit)
+
+    def units(self, code: str) -> tuple[str, ...]:
+        return tuple(link.unit for link in self.links if link.code == code)
+
+
+_SEP = r"(?:,\s*and\s+|,\s*|\s+and\s+|\s+or\s+)"
+_TARGET = re.compile(r"\b(?:(?:SDG|Sustainable Development Goal|sustainable development)\s+)?[Tt]argets?\s+"
+                     r"(\d{1,2}\.[0-9a-z]{1,2})\b((?:" + _SEP + r"\d{1,2}\.[0-9a-z]{1,2}\b)*)")
+_GOAL = re.compile(r"\b(?:(?:Sustainable Development )?Goals?|SDGs?)\s?(\d{1,2})\b(?![.,]\d)"
+                   r"((?:" + _SEP + r"\d{1,2}\b(?![.,]\d))*)")
+_CODE = re.compile(r"\d{1,2}(?:\.[0-9a-z]{1,2})?")
+
+
+def mentions(text: str) -> list[tuple[str, int, int]]:
+    """The SDG goals and targets a text names explicitly: (code, start, end of the whole mention).
+
+    "target 16.a", "targets 16.3 and 16.a", "Sustainable Development Goal 16", "Goal 16", "SDG 16". Not the
+    2030 Agenda, not "the Sustainable Development Goals" (see the module docstring)."""
+    found = []
+    taken = []
+    for match in _TARGET.finditer(text):
+        taken.append((match.start(), match.end()))
+        for code in _CODE.findall(match.group(1) + " " + (match.group(2) or "")):
+            found.append((code, match.start(), match.end()))
+    for match in _GOAL.finditer(text):
+        if any(a <= match.start() < b for a, b in taken):
+            continue
+        for code in _CODE.findall(match.group(1) + " " + (match.group(2) or "")):
+            found.append((code, match.start(), match.end()))
+    return found
+
+
+def _quantize(value: Decimal) -> Decimal:
+    return value.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+
+
+def link_sdgs(corpus: Corpus, tags: Tags, catalogue: SdgCatalogue, crosswalk: Crosswalk,
+              minter: Minter) -> SdgLinks:
+    """Each paragraph-level unit's SDG goals and targets, one link per (unit, code), the surest route kept.
+
+    Routes: an explicit mention in the unit's own text (method "mention", confidence 1.00); a theme or
+    instrument tag mapped by the crosswalk (method "crosswalk", confidence = the tag's x 0.8 for closeMatch or
+    x 0.5 for relatedMatch). Top-theme tags derived only through skos:broader are not used: their narrower tag
+    gives the specific target. When several routes give the same code, the link keeps the surest (mention
+    first), and `via` lists every tag it could have come from."""
+    links: list[SdgLink] = []
+    for document in corpus.documents:
+        for unit in document.units:
+            if unit.kind not in LINKED_KINDS or not unit.text:
+                continue
+            candidates: dict[str, list[SdgLink]] = {}
+            for code, start, end in mentions(unit.text):
+                if not catalogue.has(code):
+                    continue
+                kind = "target" if "." in code else "goal"
+                candidates.setdefault(code, []).append(SdgLink(
+                    unit.iri, code, catalogue.iri(code), METHOD_MENTION, f"mention of a {kind}",
+                    MENTION_CONFIDENCE, Evidence.at(unit.iri, unit.text, start, end)))
+            for tag in tags.for_unit(unit.iri):
+                if tag.kind is TagKind.ACTOR or tag.method is Method.BROADER or tag.evidence is None:
+                    continue
+                for mapping in crosswalk.for_concept(tag.kind, tag.slug):
+                    candidates.setdefault(mapping.target, []).append(SdgLink(
+                        unit.iri, mapping.target, catalogue.iri(mapping.target), METHOD_CROSSWALK,
+                        f"crosswalk: {tag.kind.value} {tag.slug} {mapping.relation} {mapping.target}",
+                        _quantize(Decimal(tag.confidence) * RELATION_FACTOR[mapping.relation]), tag.evidence,
+                        (minter.annotation(unit.iri, tag.kind.value, tag.slug),), mapping.relation))
+            for code in sorted(candidates, key=catalogue.order):
+                routes = sorted(candidates[code], key=lambda l: (-l.confidence, METHOD_ORDER[l.method], l.rule))
+                best = routes[0]
+                via = tuple(sorted({iri for route in routes for iri in route.via}))
+                links.append(SdgLink(best.unit, best.code, best.iri, best.method, best.rule, best.confidence,
+                                     best.evidence, via, best.relation))
+    return SdgLinks(tuple(links))
+
+
+def sdg_links_graph(links: SdgLinks, minter: Minter) -> Graph:
+    """`?unit uncc:sdgTarget <sdg>` for each link, and its annotation at {unit}/tag/sdg/{16-5}, in the pattern of
+    the tagger's annotations (crimecongress/rdf/tags.py): a uncc:Tag and oa:Annotation (oa:classifying) whose body
+    is the SDG IRI and whose target is the evidence words (an oa:SpecificResource with oa:hasSource and an
+    oa:TextQuoteSelector), with uncc:taggedUnit, uncc:method, uncc:rule and uncc:confidence; a crosswalk link also
+    names the tag annotations it was derived from (prov:wasDerivedFrom)."""
+    term = uncc(minter)
+    graph = Graph()
+    bind_prefixes(graph, minter)
+    for link in links:
+        unit, body = URIRef(link.unit), URIRef(link.iri)
+        graph.add((unit, term.sdgTarget, body))
+        note = URIRef(minter.annotation(link.unit, "sdg", sdg_slug(link.code)))
+        graph.add((note, RDF.type, term.Tag))
+        graph.add((note, RDF.type, OA.Annotation))
+        graph.add((note, OA.motivatedBy, OA.classifying))
+        graph.add((note, OA.hasBody, body))
+        graph.add((note, term.taggedUnit, unit))
+        graph.add((note, term.method, Literal(link.method)))
+        graph.add((note, term.rule, Literal(link.rule)))
+        graph.add((note, term.confidence, Literal(link.confidence, datatype=XSD.decimal)))
+        for source in link.via:
+            graph.add((note, PROV.wasDerivedFrom, URIRef(source)))
+        _evidence(graph, note, link.evidence)
+    return graph
+
+
+def _evidence(graph: Graph, note: URIRef, evidence: Evidence) -> None:
+    # The same target and selector nodes as rdf/tags.py gives a tag's evidence (it has no helper for an
+    # annotation that is not a theme, instrument or actor tag; swap to one when it does).
+    target, selector = URIRef(f"{note}/target"), URIRef(f"{note}/selector")
+    graph.add((note, OA.hasTarget, target))
+    graph.add((target, RDF.type, OA.SpecificResource))
+    graph.add((target, OA.hasSource, URIRef(evidence.source)))
+    graph.add((target, OA.hasSelector, selector))
+    graph.add((selector, RDF.type, OA.TextQuoteSelector))
+    graph.add((selector, OA.exact, Literal(evidence.exact)))
+    if evidence.prefix:
+        graph.add((selector, OA.prefix, Literal(evidence.prefix)))
+    if evidence.suffix:
+        graph.add((selector, OA.suffix, Literal(evidence.suffix)))

@@ -1,0 +1,96 @@
+"""The tags as RDF (crimecongress.rdf.tags): each tag as a plain triple and as a Web Annotation with its evidence."""
+from __future__ import annotations
+
+import pytest
+from rdflib import BNode, Literal, URIRef
+import rdflib.namespace as ns
+
+from crimecongress.ids import DEFAULT as MINTER
+from crimecongress.rdf.namespaces import ELI, OA, PROV, uncc
+
+TERM = uncc(MINTER)
+
+
+@pytest.fixture(scope="module")
+def tags(corpus):
+    from crimecongress.tagging import tag_corpus
+    from crimecongress.vocab import load_vocabulary
+    return tag_corpus(corpus, load_vocabulary(), MINTER)
+
+
+@pytest.fixture(scope="module")
+def graph(tags):
+    from crimecongress.rdf.tags import tags_graph
+    return tags_graph(tags, MINTER)
+
+
+@pytest.fixture(scope="module")
+def texts(corpus):
+    return {u.iri: u.text for d in corpus.documents for u in d.units}
+
+
+def test_no_blank_nodes(graph):
+    assert not any(isinstance(term, BNode) for triple in graph for term in triple)
+
+
+def test_each_tag_is_a_plain_triple_and_an_annotation(graph, tags):
+    prop = {"theme": TERM.theme, "instrument": TERM.instrument, "actor": TERM.actor}
+    motivation = {"theme": OA.classifying, "instrument": OA.identifying, "actor": OA.identifying}
+    for tag in tags:
+        unit, value = URIRef(tag.unit), URIRef(tag.value)
+        assert (unit, prop[tag.kind.value], value) in graph
+        if tag.kind.value == "instrument":
+            assert (unit, ELI.cites, value) in graph
+        note = URIRef(MINTER.annotation(tag.unit, tag.kind.value, tag.slug))
+        assert (note, ns.RDF.type, TERM.Tag) in graph and (note, ns.RDF.type, OA.Annotation) in graph
+        assert (note, OA.motivatedBy, motivation[tag.kind.value]) in graph
+        assert (note, OA.hasBody, value) in graph
+        assert (note, TERM.taggedUnit, unit) in graph
+        assert (note, TERM.method, Literal(tag.method.value)) in graph
+        assert (note, TERM.confidence, Literal(tag.confidence, datatype=ns.XSD.decimal)) in graph
+        if tag.curation:
+            assert (note, TERM.curation, Literal(tag.curation)) in graph
+        else:
+            assert (note, TERM.rule, Literal(tag.rule)) in graph
+
+
+def test_the_selector_quotes_words_of_the_source(graph, texts):
+    for note in graph.subjects(ns.RDF.type, TERM.Tag):
+        target = graph.value(note, OA.hasTarget)
+        assert graph.value(target, ns.RDF.type) == OA.SpecificResource
+        source = str(graph.value(target, OA.hasSource))
+        selector = graph.value(target, OA.hasSelector)
+        assert graph.value(selector, ns.RDF.type) == OA.TextQuoteSelector
+        exact = str(graph.value(selector, OA.exact))
+        prefix = str(graph.value(selector, OA.prefix) or "")
+        suffix = str(graph.value(selector, OA.suffix) or "")
+        assert prefix + exact + suffix in texts[source], note
+        assert len(prefix) <= 32 and len(suffix) <= 32
+
+
+def test_derived_tags_point_to_the_annotation_they_come_from(graph):
+    notes = set(graph.subjects(ns.RDF.type, TERM.Tag))
+    derived = list(graph.subject_objects(PROV.wasDerivedFrom))
+    assert derived
+    for note, source in derived:
+        assert source in notes, (note, source)
+
+
+def test_the_graph_is_deterministic(tags, graph):
+    from crimecongress.export import ntriples
+    from crimecongress.rdf.tags import tags_graph
+    assert ntriples(tags_graph(tags, MINTER)) == ntriples(graph)
+
+
+def test_another_base_mints_every_iri_under_it(corpus):
+    from crimecongress.corpus import load_corpus
+    from crimecongress.ids import Minter
+    from crimecongress.rdf.tags import tags_graph
+    from crimecongress.tagging import tag_corpus
+    from crimecongress.vocab import load_vocabulary
+    minter = Minter("https://example.org/cc/")
+    other = load_corpus(minter=minter)
+    graph = tags_graph(tag_corpus(other, load_vocabulary(), minter), minter)
+    for s, _, o in graph:
+        assert str(s).startswith("https://example.org/cc/")
+        assert not (isinstance(o, URIRef) and str(o).startswith("https://w3id.org/crime-congress/"))

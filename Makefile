@@ -3,7 +3,7 @@
 VENV ?= .venv
 BIN = $(VENV)/bin
 
-.PHONY: setup build test bench clean
+.PHONY: setup build test test-system-packages clean
 
 setup: $(VENV)/.installed
 
@@ -18,8 +18,17 @@ $(VENV)/.installed: pyproject.toml
 build: setup
 	$(BIN)/crimecongress build
 
-test: setup
+test: setup test-system-packages
 	$(BIN)/python -m pytest
+
+# The tests drive a real browser (Chromium) and publish to a real Virtuoso server; install them when missing.
+test-system-packages:
+	@missing=""; \
+	command -v chromium >/dev/null 2>&1 || missing="$$missing chromium"; \
+	command -v chromedriver >/dev/null 2>&1 || missing="$$missing chromium-driver"; \
+	command -v virtuoso-t >/dev/null 2>&1 || missing="$$missing virtuoso-opensource"; \
+	if [ -n "$$missing" ]; then echo "installing$$missing"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing >/dev/null; fi
 
 clean:
 	rm -rf $(VENV)

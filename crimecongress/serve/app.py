@@ -1,0 +1,514 @@
+"""The application: one request in, one response out. No sockets here (see server.py), so the static site
+writer and the tests can call it directly.
+
+Routes, in order:
+  /                      home: documents and the theme tree
+  /_static/*             the stylesheet and the query page's script
+  /sparql                SPARQL 1.1 Protocol (GET, POST form, POST direct), read-only
+  /query                 the query page with the example queries from queries/*.rq
+  /search?q=             full-text search over the units' texts
+  /resolve?cite=         citation -> 303 to the IRI, 300 with candidates, or 404 with the reason
+  /doc /theme /instrument /actor    lists (and the IRIs of that name, if the data has them)
+  download files         /dataset/{file} for every file of build/ (the VoID dump IRIs), and the top-level
+                         files at /{file} (/dataset.ttl, /dataset.nq, /void.ttl, /context.jsonld, ...)
+  anything else          an IRI of the dataset: {base}{path} <-> /{path}, negotiated by Accept or by a suffix
+                         (.ttl .jsonld .nt .rdf) or by ?format=
+"""
+from __future__ import annotations
+
+import gzip
+import hashlib
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import parse_qs, unquote, urlsplit
+
+from ..errors import InputError
+from . import assets
+from .data import Dataset
+from .negotiate import RESOURCE_FORMATS, choose, choose_resource_format, split_suffix
+from .pages import Example, Pages
+from .rdf import serialise
+from .resolver import Ambiguous, Resolved, Resolver
+from .search import SearchIndex
+from .sparql import QueryPool, is_update
+
+ROOT = Path(__file__).resolve().parents[2]
+QUERIES_DIR = ROOT / "queries"
+HTML = "text/html; charset=utf-8"
+TEXT = "text/plain; charset=utf-8"
+DOWNLOAD_TYPES = {".ttl": "text/turtle; charset=utf-8", ".nt": "application/n-triples",
+                  ".nq": "application/n-quads", ".jsonld": "application/ld+json", ".sha256": TEXT,
+                  ".rdf": "application/rdf+xml", ".trig": "application/trig", ".txt": TEXT, ".json": "application/json",
+                  ".html": HTML, ".csv": "text/csv; charset=utf-8", ".svg": "image/svg+xml", ".png": "image/png",
+                  ".md": "text/markdown; charset=utf-8"}
+SECURITY_HEADERS = [("X-Content-Type-Options", "nosniff"), ("Referrer-Policy", "same-origin")]
+CSP = ("default-src 'none'; style-src 'self'; script-src 'self'; img-src 'self' data:; connect-src 'self'; "
+       "form-action 'self'; base-uri 'none'; frame-ancestors 'none'")
+LIST_PAGES = ("doc", "theme", "instrument", "actor")
+
+
+@dataclass
+class Request:
+    method: str
+    target: str                                    # the request target as sent: path and query string
+    headers: dict[str, str] = field(default_factory=dict)   # names in lower case
+    body: bytes = b""
+
+    def header(self, name: str, default: str | None = None) -> str | None:
+        return self.headers.get(name.lower(), default)
+
+
+@dataclass
+class Response:
+    status: int
+    body: bytes = b""
+    headers: list[tuple[str, str]] = field(default_factory=list)
+
+    def header(self, name: str) -> str | None:
+        for key, value in self.headers:
+            if key.lower() == name.lower():
+                return value
+        return None
+
+
+class ByteCache:
+    """A thread-safe LRU of rendered bodies, bounded by their total size."""
+
+    def __init__(self, budget: int):
+        self.budget = budget
+        self.used = 0
+        self._items: "OrderedDict[tuple, tuple[bytes, str]]" = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key):
+        with self._lock:
+            item = self._items.get(key)
+            if item is not None:
+                self._items.move_to_end(key)
+            return item
+
+    def put(self, key, body: bytes) -> tuple[bytes, str]:
+        etag = '"' + hashlib.blake2b(body, digest_size=10).hexdigest() + '"'
+        item = (body, etag)
+        if len(body) > self.budget // 4:
+            return item
+        with self._lock:
+            if key not in self._items:
+                self._items[key] = item
+                self.used += len(body)
+                while self.used > self.budget and self._items:
+                    _, (old, _) = self._items.popitem(last=False)
+                    self.used -= len(old)
+        return item
+
+
+def load_examples(folder: Path) -> list[Example]:
+    """Every queries/*.rq file: its leading `#` lines are its title (the first) and description (the rest)."""
+    examples = []
+    for path in sorted(folder.glob("*.rq")) if folder.is_dir() else []:
+        text = path.read_text(encoding="utf-8")
+        comments = []
+        for line in text.splitlines():
+            if line.startswith("#"):
+                comments.append(line.lstrip("#").strip())
+            elif line.strip():
+                break
+        title = comments[0] if comments else path.stem.replace("-", " ").capitalize()
+        examples.append(Example(path.stem, title, " ".join(c for c in comments[1:] if c), text))
+    return examples
+
+
+class App:
+    def __init__(self, build_dir: Path, *, base: str | None = None, query_timeout: float = 10.0,
+                 max_results: int = 10000, workers: int = 2, max_body: int = 1 << 20,
+                 queries_dir: Path = QUERIES_DIR, cache_bytes: int = 256 << 20, query_cache: int = 256,
+                 mount: str = "/", sparql: bool = True, endpoint: str | None = None,
+                 worker_memory_mb: int | None = 2048):
+        self.build_dir = Path(build_dir)
+        self.data = Dataset(self.build_dir, base)
+        self.base = self.data.base
+        self.mount = mount
+        self.max_body = max_body
+        self.search_index = SearchIndex(self.data)
+        self.resolver = Resolver(self.data)
+        self.examples = load_examples(Path(queries_dir))
+        self.pages = Pages(self.data, self.search_index, self.examples, mount, endpoint)
+        self.downloads = self._downloads()
+        self.pages.downloads = set(self.downloads)
+        self.pages.figure_titles = _figure_titles(self.downloads)
+        self.cache = ByteCache(cache_bytes)
+        self.query_cache = OrderedDict()
+        self.query_cache_size = query_cache
+        self._query_lock = threading.Lock()
+        self.static_links = False       # True when writing the static site: link to the files themselves
+        # JSON-LD answers carry the context inline, so that they read offline; the static site names its URL
+        self.context_ref = self.data.context["@context"]
+        self.pool = None
+        if sparql:
+            self.pool = QueryPool(self.sparql_config(), workers=workers, timeout=query_timeout,
+                                  max_results=max_results, memory_mb=worker_memory_mb)
+
+    def sparql_config(self) -> dict:
+        extra = []
+        void = self.build_dir / "void.ttl"
+        if void.is_file():
+            extra.append((str(void), self.data.minter.graph("void")))
+        return {"nquads": str(self.build_dir / "dataset.nq"), "extra": extra, "context": self.data.context,
+                "prefixes": self.data.prefixes.mapping}
+
+    def close(self) -> None:
+        if self.pool:
+            self.pool.close()
+
+    def _downloads(self) -> dict[str, Path]:
+        """URL path -> file, for every file of the build (never anything else: no path from a request ever
+        reaches the file system)."""
+        root = self.build_dir.resolve()
+        files = []
+        manifest = root / "MANIFEST.sha256"
+        if manifest.is_file():
+            files = [line.split("  ", 1)[1] for line in manifest.read_text(encoding="utf-8").splitlines()
+                     if "  " in line] + ["MANIFEST.sha256"]
+        else:
+            files = [str(p.relative_to(root)) for p in root.rglob("*") if p.is_file()
+                     and not any(part.startswith(".") or part == "site" for part in p.relative_to(root).parts)]
+        out = {}
+        for name in sorted(files):
+            path = (root / name).resolve()
+            if not path.is_file() or root not in path.parents:
+                continue
+            out["/dataset/" + name] = path
+            if "/" not in name:
+                out["/" + name] = path
+        return out
+
+    # --- entry point ------------------------------------------------------------------------------------------------
+    def handle(self, request: Request) -> Response:
+        try:
+            response = self._route(request)
+        except InputError as error:
+            response = self.error(request, 500, "Server error", str(error))
+        if "gzip" in (request.header("accept-encoding") or "").lower():
+            response = self.compress(response)
+        if request.method == "GET" or request.method == "HEAD":
+            etag = response.header("ETag")
+            if etag and response.status == 200 and request.header("if-none-match") == etag:
+                response = Response(304, b"", [(k, v) for k, v in response.headers
+                                              if k in ("ETag", "Vary", "Link", "Cache-Control")])
+        response.headers.extend(SECURITY_HEADERS)
+        if response.header("Access-Control-Allow-Origin") is None:
+            response.headers.append(("Access-Control-Allow-Origin", "*"))
+        return response
+
+    def compress(self, response: Response) -> Response:
+        """gzip a text answer of some size (cached per ETag: a page is compressed once). Deterministic bytes."""
+        media = (response.header("Content-Type") or "").split(";")[0]
+        if response.status != 200 or len(response.body) < 1024 or response.header("Content-Encoding") or not (
+                media.startswith("text/") or media.endswith(("json", "xml", "triples", "quads"))):
+            return response
+        etag = response.header("ETag")
+        item = self.cache.get(("gzip", etag)) if etag else None
+        if item is None:
+            body = gzip.compress(response.body, compresslevel=6, mtime=0)
+            item = self.cache.put(("gzip", etag), body) if etag else (body, None)
+        headers = [(k, v) for k, v in response.headers if k not in ("ETag", "Vary")]
+        vary = ", ".join(v for k, v in response.headers if k == "Vary")
+        headers.append(("Vary", f"{vary}, Accept-Encoding" if vary else "Accept-Encoding"))
+        headers.append(("Content-Encoding", "gzip"))
+        if etag:
+            headers.append(("ETag", etag[:-1] + '-gzip"'))
+        return Response(200, item[0], headers)
+
+    def _route(self, request: Request) -> Response:
+        method = request.method
+        if method == "OPTIONS":
+            return Response(204, b"", [("Allow", "GET, HEAD, POST, OPTIONS"),
+                                       ("Access-Control-Allow-Methods", "GET, HEAD, POST, OPTIONS"),
+                                       ("Access-Control-Allow-Headers", "Accept, Content-Type")])
+        parts = urlsplit(request.target)
+        raw_path = parts.path or "/"
+        params = parse_qs(parts.query, keep_blank_values=True)
+        path = unquote(raw_path)
+        if not raw_path.startswith("/") or _unsafe(path):
+            return self.error(request, 404, "Not found", "There is nothing at this address.")
+        if path == "/sparql":
+            if method not in ("GET", "HEAD", "POST"):
+                return self._not_allowed("GET, HEAD, POST")
+            return self.sparql(request, params)
+        if method == "POST":
+            return self._not_allowed("GET, HEAD")
+        if method not in ("GET", "HEAD"):
+            return self._not_allowed("GET, HEAD, POST, OPTIONS")
+        if path == "/":
+            return self.cached_html(("home",), self.pages.home)
+        if path.startswith("/_static/"):
+            return self.static(path)
+        if path == "/query":
+            return self.cached_html(("query",), self.pages.query_page)
+        if path == "/search":
+            return self.search(params)
+        if path == "/resolve":
+            return self.resolve(request, params)
+        if path in self.downloads:
+            return self.download(path)
+        return self.resource(request, path, params)
+
+    # --- resources --------------------------------------------------------------------------------------------------
+    def iri_of(self, path: str) -> str:
+        return self.base + path[1:]
+
+    def alternates(self, path: str) -> list[tuple[str, str, str]]:
+        out = []
+        for name in ("ttl", "jsonld", "nt") if self.static_links else ("ttl", "jsonld", "nt", "rdf"):
+            media, suffix = RESOURCE_FORMATS[name]
+            href = path + suffix
+            if self.static_links:
+                href = f"{path.rstrip('/')}/index{suffix}"
+            elif href in self.downloads or path == "/":
+                href = f"{path}?format={name}"
+            out.append((_FORMAT_NAMES[name], media, self.mount + href[1:]))
+        return out
+
+    def resource(self, request: Request, path: str, params: dict) -> Response:
+        stem, suffix_format = split_suffix(path)
+        iri = self.iri_of(stem)
+        known = self.data.knows(iri)
+        list_page = stem[1:] if stem[1:] in LIST_PAGES else None
+        if not known and not list_page and stem.endswith("/") and len(stem) > 1 and \
+                self.data.knows(self.iri_of(stem.rstrip("/"))):
+            return Response(301, b"", [("Location", self.mount + stem.rstrip("/")[1:])])
+        if not known and not list_page:
+            return self.error(request, 404, "Not found",
+                              f"No resource has the identifier {iri}.")
+        fmt = suffix_format or (params.get("format") or [None])[0]
+        negotiated = fmt is None
+        if negotiated:
+            fmt = choose_resource_format(request.header("accept"))
+            if fmt is None:
+                return Response(406, b"Not acceptable. This resource is available as: " +
+                                ", ".join(m for m, _ in RESOURCE_FORMATS.values()).encode() + b"\n",
+                                [("Content-Type", TEXT), ("Vary", "Accept")])
+        if fmt not in RESOURCE_FORMATS:
+            return self.error(request, 404, "Not found", f"Unknown format {fmt!r}: use ttl, jsonld, nt or rdf.")
+        if not known and fmt != "html":
+            return self.error(request, 404, "Not found", f"{iri} is a list page, not a resource; it has no RDF.")
+        alternates = self.alternates(stem) if known else []
+        if fmt == "html":
+            if list_page:
+                body, etag = self.render(("list", list_page), lambda: self._list_page(list_page, iri, alternates))
+            else:
+                body, etag = self.render((iri, "html"), lambda: self.pages.resource(iri, alternates))
+            media = HTML
+        else:
+            body, etag = self.render((iri, fmt), lambda: self.rdf(iri, fmt))
+            media = RESOURCE_FORMATS[fmt][0] + ("; charset=utf-8" if fmt == "ttl" else "")
+        headers = [("Content-Type", media), ("ETag", etag), ("Cache-Control", "public, max-age=3600")]
+        if fmt == "html":
+            headers.append(("Content-Security-Policy", CSP))
+        if negotiated:
+            headers.append(("Vary", "Accept"))
+            if fmt != "html" and known:
+                headers.append(("Content-Location", self.mount + stem[1:] + RESOURCE_FORMATS[fmt][1]
+                                if (stem + RESOURCE_FORMATS[fmt][1]) not in self.downloads
+                                else f"{self.mount}{stem[1:]}?format={fmt}"))
+        if known:
+            links = [f'<{h}>; rel="alternate"; type="{t}"' for _, t, h in alternates]
+            links.append(f'<{iri}>; rel="canonical"')
+            headers.append(("Link", ", ".join(links)))
+        return Response(200, body, headers)
+
+    def _list_page(self, name: str, iri: str, alternates) -> bytes:
+        known = self.data.knows(iri)
+        if name == "doc":
+            return self.pages.documents_page()
+        if name == "theme":
+            return self.pages.theme_scheme(iri if known else None, alternates)
+        return self.pages.authority_list(name, iri if known else None, alternates)
+
+    def rdf(self, iri: str, fmt: str) -> bytes:
+        return serialise(fmt, self.data.description(iri), self.data.prefixes, self.data.compactor,
+                         self.context_ref, first=iri)
+
+    def render(self, key, make) -> tuple[bytes, str]:
+        item = self.cache.get(key)
+        if item is None:
+            item = self.cache.put(key, make())
+        return item
+
+    def cached_html(self, key, make) -> Response:
+        body, etag = self.render(key, make)
+        return Response(200, body, [("Content-Type", HTML), ("ETag", etag), ("Cache-Control", "public, max-age=600"),
+                                    ("Content-Security-Policy", CSP)])
+
+    # --- files ------------------------------------------------------------------------------------------------------
+    def static(self, path: str) -> Response:
+        files = {"/_static/style.css": (assets.CSS, "text/css; charset=utf-8"),
+                 "/_static/query.js": (assets.QUERY_JS, "text/javascript; charset=utf-8")}
+        if path not in files:
+            return Response(404, b"Not found\n", [("Content-Type", TEXT)])
+        text, media = files[path]
+        body, etag = self.render(("static", path), lambda: text.encode("utf-8"))
+        return Response(200, body, [("Content-Type", media), ("ETag", etag), ("Cache-Control", "public, max-age=86400")])
+
+    def download(self, path: str) -> Response:
+        file = self.downloads[path]
+        media = DOWNLOAD_TYPES.get(file.suffix, "application/octet-stream")
+        body, etag = self.render(("file", path), file.read_bytes)
+        name = file.name
+        return Response(200, body, [("Content-Type", media), ("ETag", etag), ("Cache-Control", "public, max-age=3600"),
+                                    ("Content-Disposition", f'inline; filename="{name}"')])
+
+    # --- search and the resolver ------------------------------------------------------------------------------------
+    def search(self, params: dict) -> Response:
+        q = (params.get("q") or [""])[0][:500]
+        doc = (params.get("doc") or [""])[0][:100]
+        theme = (params.get("theme") or [""])[0][:100]
+        try:
+            page = max(1, min(1000, int((params.get("page") or ["1"])[0])))
+        except ValueError:
+            page = 1
+        body = self.pages.search(q, doc, theme, page)
+        return Response(200, body, [("Content-Type", HTML), ("Content-Security-Policy", CSP),
+                                    ("Cache-Control", "public, max-age=600")])
+
+    def resolve(self, request: Request, params: dict) -> Response:
+        cite = ((params.get("cite") or params.get("q") or [""])[0])[:500]
+        if not cite.strip():
+            body = self.pages.frame("Resolve a citation", "<h1>Resolve a citation</h1>" + self.pages.resolver_form()
+                                    + "<p class='small'>For example <q>Doha Declaration, para. 5 (d)</q> or "
+                                      "<q>[AP 62(a)]</q>.</p>", crumbs=[(self.mount, "Home"), (None, "Resolve")])
+            return Response(200, body, [("Content-Type", HTML), ("Content-Security-Policy", CSP)])
+        outcome = self.resolver.resolve(cite)
+        if isinstance(outcome, Resolved):
+            location = self.pages.href(outcome.iri)
+            body = (f"<!DOCTYPE html><title>See other</title><p>{_esc(cite)} is "
+                    f"<a href=\"{_esc(location)}\">{_esc(outcome.label)}</a>: {_esc(outcome.iri)}</p>\n").encode()
+            return Response(303, body, [("Location", location), ("Content-Type", HTML),
+                                        ("Link", f'<{outcome.iri}>; rel="canonical"')])
+        if isinstance(outcome, Ambiguous):
+            links = ", ".join(f'<{self.pages.href(iri)}>; rel="alternate"; title="{label}"'
+                              for iri, label in outcome.candidates[:20] if '"' not in label)
+            headers = [("Content-Type", HTML), ("Content-Security-Policy", CSP)]
+            if links:
+                headers.append(("Link", links))
+            return Response(300, self.pages.choices(cite, outcome), headers)
+        if choose(request.header("accept"), [("html", "text/html"), ("text", "text/plain")]) == "text":
+            return Response(404, (outcome.message + "\n").encode(), [("Content-Type", TEXT)])
+        return Response(404, self.pages.unresolved(cite, outcome),
+                        [("Content-Type", HTML), ("Content-Security-Policy", CSP)])
+
+    # --- SPARQL -----------------------------------------------------------------------------------------------------
+    def sparql(self, request: Request, params: dict) -> Response:
+        if self.pool is None:
+            return Response(503, b"This site has no SPARQL endpoint running.\n", [("Content-Type", TEXT)])
+        refuse = Response(403, b"This SPARQL endpoint is read-only: updates (INSERT, DELETE, LOAD, CLEAR, CREATE, "
+                               b"DROP, ...) are refused. Load the dumps (/dataset.nq) into a store of your own to "
+                               b"change the data.\n", [("Content-Type", TEXT)])
+        default_graphs = params.get("default-graph-uri", [])
+        named_graphs = params.get("named-graph-uri", [])
+        if request.method in ("GET", "HEAD"):
+            if "update" in params:
+                return refuse
+            queries = params.get("query", [])
+            if not queries:
+                return self.service_description(request)
+        else:
+            media = (request.header("content-type") or "").split(";")[0].strip().lower()
+            try:
+                text = request.body.decode("utf-8")
+            except UnicodeDecodeError:
+                return Response(400, b"The request body is not UTF-8.\n", [("Content-Type", TEXT)])
+            if media == "application/x-www-form-urlencoded":
+                form = parse_qs(text, keep_blank_values=True)
+                if "update" in form:
+                    return refuse
+                queries = form.get("query", []) + params.get("query", [])
+                default_graphs = default_graphs + form.get("default-graph-uri", [])
+                named_graphs = named_graphs + form.get("named-graph-uri", [])
+            elif media == "application/sparql-query":
+                queries = [text]
+            elif media == "application/sparql-update":
+                return refuse
+            else:
+                return Response(415, b"POST a query as application/sparql-query, or as the form field query= in "
+                                     b"application/x-www-form-urlencoded.\n", [("Content-Type", TEXT)])
+        if len(queries) != 1:
+            return Response(400, b"Send exactly one query (the query parameter was missing or repeated).\n",
+                            [("Content-Type", TEXT)])
+        query = queries[0]
+        if is_update(query):
+            return refuse
+        accept = request.header("accept") or "*/*"
+        key = (query, accept, tuple(default_graphs), tuple(named_graphs))
+        with self._query_lock:
+            cached = self.query_cache.get(key)
+            if cached is not None:
+                self.query_cache.move_to_end(key)
+        outcome = cached or self.pool.execute(query, accept, default_graphs=default_graphs,
+                                              named_graphs=named_graphs)
+        if cached is None and outcome.status == 200 and len(outcome.body) < (2 << 20) and self.query_cache_size:
+            with self._query_lock:
+                self.query_cache[key] = outcome
+                while len(self.query_cache) > self.query_cache_size:
+                    self.query_cache.popitem(last=False)
+        headers = [(k, v) for k, v in outcome.headers.items() if k != "X-Format"]
+        headers.append(("Vary", "Accept"))
+        if outcome.headers.get("X-Format") == "html" and outcome.status == 200:
+            body = self.pages.sparql_results(query, outcome.body, outcome.headers.get("X-SPARQL-MaxRows"))
+            return Response(200, body, headers + [("Content-Type", HTML), ("Content-Security-Policy", CSP)])
+        return Response(outcome.status, outcome.body, headers + [("Content-Type", outcome.media_type)])
+
+    def service_description(self, request: Request) -> Response:
+        if choose_resource_format(request.header("accept")) == "html":
+            return self.cached_html(("query",), self.pages.query_page)
+        endpoint = self.base + "sparql"
+        formats = ["SPARQL_Results_JSON", "SPARQL_Results_XML", "SPARQL_Results_CSV", "SPARQL_Results_TSV",
+                   "Turtle", "JSON-LD", "N-Triples", "RDF_XML"]
+        body = ("@prefix sd: <http://www.w3.org/ns/sparql-service-description#> .\n\n"
+                f"<{endpoint}>\n    a sd:Service ;\n    sd:endpoint <{endpoint}> ;\n"
+                "    sd:supportedLanguage sd:SPARQL11Query ;\n    sd:feature sd:UnionDefaultGraph ;\n"
+                "    sd:resultFormat\n" + ",\n".join(f"        <http://www.w3.org/ns/formats/{f}>" for f in formats)
+                + " .\n")
+        return Response(200, body.encode(), [("Content-Type", "text/turtle; charset=utf-8"), ("Vary", "Accept")])
+
+    # --- errors -----------------------------------------------------------------------------------------------------
+    def error(self, request: Request, status: int, title: str, message: str) -> Response:
+        if choose_resource_format(request.header("accept")) != "html":    # an RDF client: plain text
+            return Response(status, f"{status} {title}: {message}\n".encode(), [("Content-Type", TEXT)])
+        return Response(status, self.pages.error(status, title, message),
+                        [("Content-Type", HTML), ("Content-Security-Policy", CSP)])
+
+    @staticmethod
+    def _not_allowed(allowed: str) -> Response:
+        return Response(405, b"Method not allowed.\n", [("Content-Type", TEXT), ("Allow", allowed)])
+
+
+_FORMAT_NAMES = {"ttl": "Turtle", "jsonld": "JSON-LD", "nt": "N-Triples", "rdf": "RDF/XML"}
+
+
+def _figure_titles(downloads: dict[str, Path]) -> dict[str, str]:
+    """The <title> of each SVG figure of the build, for its caption."""
+    import html
+    import re
+    titles = {}
+    for path, file in downloads.items():
+        if path.startswith("/dataset/figures/") and file.suffix == ".svg":
+            head = file.read_bytes()[:4096].decode("utf-8", "replace")
+            match = re.search(r"<title[^>]*>([^<]{1,200})</title>", head)
+            if match:
+                titles[path] = html.unescape(match.group(1)).strip()
+    return titles
+
+
+def _esc(text: str) -> str:
+    import html
+    return html.escape(text, quote=True)
+
+
+def _unsafe(path: str) -> bool:
+    """A decoded path that must never be looked up: dot segments, back-slashes, NUL, control characters."""
+    if "\x00" in path or "\\" in path or any(ord(c) < 0x20 for c in path):
+        return True
+    return any(segment in (".", "..") for segment in path.split("/"))

@@ -1,0 +1,536 @@
+"""The published dataset in memory, indexed for pages, descriptions, search and the resolver.
+
+Read once from build/ (dataset.nq, plus void.ttl and context.jsonld); never from sources/. Everything here
+is immutable after loading, so request threads share it without locks.
+"""
+from __future__ import annotations
+
+import json
+import re
+import sys
+from bisect import bisect_left
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from ..errors import InputError
+from ..ids import DEFAULT_BASE, Minter
+from .rdf import RDF_TYPE, XSD_STRING, Compactor, Lit, Prefixes, Term, Triple, from_ox, sort_key
+
+RDFS = "http://www.w3.org/2000/01/rdf-schema#"
+SKOS = "http://www.w3.org/2004/02/skos/core#"
+DCTERMS = "http://purl.org/dc/terms/"
+ELI = "http://data.europa.eu/eli/ontology#"
+OA = "http://www.w3.org/ns/oa#"
+PROV = "http://www.w3.org/ns/prov#"
+OWL = "http://www.w3.org/2002/07/owl#"
+VOID = "http://rdfs.org/ns/void#"
+DCAT = "http://www.w3.org/ns/dcat#"
+XSD = "http://www.w3.org/2001/XMLSchema#"
+
+EXTRA_PREFIXES = {"rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#", "vann": "http://purl.org/vocab/vann/",
+                  "foaf": "http://xmlns.com/foaf/0.1/", "schema": "https://schema.org/",
+                  "sh": "http://www.w3.org/ns/shacl#", "dcat": DCAT, "void": VOID}
+UNIT_CLASSES = ("Paragraph", "Subparagraph", "Item", "PreambleParagraph", "Heading", "Footnote", "Formula",
+                "MappingEntry")
+DOCUMENT_CLASSES = ("Declaration", "PlanOfAction", "CongressReport", "Compilation",
+                    "RegionalPreparatoryMeetingReport")
+# Sub-resources: what the Minter mints below a resource to say more about it, as a blank node would: the
+# source spans ({unit}/source/...), tag annotations with their targets and selectors ({unit}/tag/...), lineage
+# alignments ({unit}/lineage/...), manifestations ({doc}/manifestation/...), SDG mapping records
+# ({concept}/sdg/...), and hash IRIs ({base}ontology#Term). They belong to the description of the resource
+# they are minted below; units minted below a unit (5/d below 5) are resources of their own.
+SUB_RESOURCES = ("tag", "source", "lineage", "manifestation", "sdg")
+ORDINALS = ["", "First", "Second", "Third", "Fourth", "Fifth", "Sixth", "Seventh", "Eighth", "Ninth", "Tenth",
+            "Eleventh", "Twelfth", "Thirteenth", "Fourteenth", "Fifteenth", "Sixteenth", "Seventeenth",
+            "Eighteenth", "Nineteenth", "Twentieth"]
+
+
+@dataclass(frozen=True)
+class Quote:
+    """Words that triggered a tag, in the unit they were read in, with a little context either side."""
+
+    exact: str
+    prefix: str = ""
+    suffix: str = ""
+    source: str | None = None        # the unit the words are in, when it is not the tagged unit
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """Why a unit carries a tag: the annotation, the words that triggered it, and how it was made."""
+
+    annotation: str
+    quotes: tuple[Quote, ...]
+    confidence: str | None
+    agent: str | None
+    rule: str | None = None          # uncc:rule, or uncc:curation for a curated tag
+    method: str | None = None        # uncc:method ("match", "curated", "derived", ...)
+    via: tuple[str, ...] = ()        # annotations this one was derived from (prov:wasDerivedFrom)
+
+    @property
+    def words(self) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(q.exact for q in self.quotes))
+
+
+class Dataset:
+    """Indexes over every triple of the published dataset (all named graphs merged, plus the VoID file)."""
+
+    def __init__(self, build_dir: Path, base: str | None = None):
+        self.build_dir = Path(build_dir)
+        nq = self.build_dir / "dataset.nq"
+        if not nq.is_file():
+            raise InputError("no dataset.nq: run `crimecongress build` first", file=str(nq),
+                             hint="or pass --build DIR")
+        self.base = base or _base_from_void(self.build_dir) or DEFAULT_BASE
+        self.minter = Minter(self.base)
+        self.uncc = self.minter.term("")
+        self.out: dict[Term, list[tuple[str, Term]]] = {}
+        self.inc: dict[str, list[tuple[Term, str]]] = {}
+        nt = self.build_dir / "dataset.nt"
+        try:
+            # the whole graph (the union of dataset.nq's named graphs, without repeats), sorted by subject
+            if nt.is_file():
+                self._read(nt, ox.RdfFormat.N_TRIPLES, unique=True)
+            else:
+                self._read(nq, ox.RdfFormat.N_QUADS, unique=False)
+            void = self.build_dir / "void.ttl"
+            if void.is_file():
+                self._read(void, ox.RdfFormat.TURTLE, unique=False)
+        except (SyntaxError, OSError) as exc:
+            raise InputError(f"cannot read the build: {exc}", file=str(nq)) from None
+        self._index_inbound()
+        self.subjects = sorted(s for s in self.out if isinstance(s, str))
+        self.triple_count = sum(len(v) for v in self.out.values())
+        self.context = _context(self.build_dir, self.base)
+        self.compactor = Compactor(self.context)
+        self.prefixes = Prefixes({**EXTRA_PREFIXES, **self.compactor.prefixes})
+        self._labels: dict[str, str] = {}
+
+    def _read(self, path: Path, fmt, unique: bool) -> None:
+        """Add a file's triples to the indexes. Pairs keep the file's order (the build's files are sorted, so
+        the order is the same on every run); `unique` says the file has no repeated triple."""
+        intern = sys.intern
+        named, literal = ox.NamedNode, ox.Literal
+        out = self.out
+        touched = set()
+        for t in ox.parse(path=str(path), format=fmt):
+            s = t.subject
+            s = intern(s.value) if type(s) is named else from_ox(s)
+            o = t.object
+            kind = type(o)
+            if kind is named:
+                o = intern(o.value)
+            elif kind is literal:
+                lang = o.language
+                if lang:
+                    o = Lit(o.value, lang, None)
+                else:
+                    datatype = o.datatype.value
+                    o = Lit(o.value, None, None if datatype == XSD_STRING else intern(datatype))
+            else:
+                o = from_ox(o)
+            pairs = out.get(s)
+            if pairs is None:
+                out[s] = pairs = []
+            pairs.append((intern(t.predicate.value), o))
+            if not unique:
+                touched.add(s)
+        for s in touched:
+            out[s] = list(dict.fromkeys(out[s]))
+
+    def _index_inbound(self) -> None:
+        """Inbound links: object IRI -> [(subject, predicate)], in subject order."""
+        inc = {}
+        for s, pairs in self.out.items():
+            for p, o in pairs:
+                if type(o) is str:
+                    refs = inc.get(o)
+                    if refs is None:
+                        inc[o] = refs = []
+                    refs.append((s, p))
+        for refs in inc.values():
+            if len(refs) > 1:
+                refs.sort(key=_subject_key)
+        self.inc = inc
+
+    # --- basic access ---------------------------------------------------------------------------------------------
+    def values(self, s: Term, p: str) -> list[Term]:
+        return [o for pp, o in self.out.get(s, ()) if pp == p]
+
+    def value(self, s: Term, p: str) -> Term | None:
+        for pp, o in self.out.get(s, ()):
+            if pp == p:
+                return o
+        return None
+
+    def text(self, s: Term, p: str, lang: str = "en") -> str | None:
+        """A literal value of `p`, preferring the language `lang`, then untagged, then any."""
+        best = None
+        for pp, o in self.out.get(s, ()):
+            if pp == p and isinstance(o, Lit):
+                if o.lang == lang:
+                    return o.value
+                if best is None or (o.lang is None and best.lang is not None):
+                    best = o
+        return best.value if best is not None else None
+
+    def types(self, s: Term) -> list[str]:
+        return [o for o in self.values(s, RDF_TYPE) if isinstance(o, str)]
+
+    def subjects_with(self, p: str, o: Term) -> list[Term]:
+        return [s for s, pp in self.inc.get(o, ()) if pp == p] if isinstance(o, str) else []
+
+    def term(self, name: str) -> str:
+        return self.uncc + name
+
+    def is_a(self, s: Term, *names: str) -> bool:
+        wanted = {self.term(n) for n in names}
+        return any(t in wanted for t in self.types(s))
+
+    def knows(self, iri: str) -> bool:
+        return iri in self.out or iri in self.inc
+
+    def below(self, iri: str) -> list[str]:
+        """Subjects minted below `iri` (`iri/...` or `iri#...`), in IRI order."""
+        found = []
+        for sep in ("#", "/"):
+            prefix = iri + sep
+            i = bisect_left(self.subjects, prefix)
+            while i < len(self.subjects) and self.subjects[i].startswith(prefix):
+                found.append(self.subjects[i])
+                i += 1
+        return sorted(found)
+
+    def parts(self, iri: str) -> list[str]:
+        """The sub-resources of `iri` (see SUB_RESOURCES), everything below them included, in IRI order.
+        Below the dataset's IRI everything is a part (the dumps of its VoID description)."""
+        everything = iri == self.minter.dataset()
+        found = []
+        for s in self.below(iri):
+            rest = s[len(iri):]
+            if everything or rest.startswith("#") or rest[1:].split("/", 1)[0] in SUB_RESOURCES:
+                found.append(s)
+        return found
+
+    def description(self, iri: str) -> list[Triple]:
+        """The RDF served for `iri`, a concise bounded description: the triples about it and about its
+        sub-resources (source spans, tag annotations, alignments, ontology terms...), plus the links from the
+        units that are part of it (`?child eli:is_part_of <iri>`), so that a client can walk down. An IRI that
+        is only ever an object is described by the triples that point at it."""
+        triples = [(s, p, o) for s in (iri, *self.parts(iri)) for p, o in self.out.get(s, ())]
+        triples += [(s, p, iri) for s, p in self.inc.get(iri, ()) if p == ELI + "is_part_of"]
+        if not triples:
+            triples = [(s, p, iri) for s, p in self.inc.get(iri, ())]
+        return triples
+
+    # --- labels -----------------------------------------------------------------------------------------------------
+    def label(self, iri: Term) -> str:
+        if not isinstance(iri, str):
+            return iri.value if isinstance(iri, Lit) else f"_:{iri.id}"
+        cached = self._labels.get(iri)
+        if cached is None:
+            cached = self._make_label(iri)
+            self._labels[iri] = cached
+        return cached
+
+    def _make_label(self, iri: str) -> str:
+        for p in (SKOS + "prefLabel", RDFS + "label", DCTERMS + "title", self.term("shortTitle")):
+            text = self.text(iri, p)
+            if text:
+                return text
+        if iri.startswith("http://metadata.un.org/sdg/"):
+            code = iri.rsplit("/", 1)[-1]
+            return f"SDG {'target' if '.' in code else 'goal' if code.isdigit() else 'indicator'} {code}"
+        if iri.startswith(self.base + "congress/"):
+            n = iri.rsplit("/", 1)[-1]
+            return f"{ORDINALS[int(n)]} Congress" if n.isdigit() and int(n) < len(ORDINALS) else f"Congress {n}"
+        if iri.startswith(self.base + "meeting/"):
+            return iri.rsplit("/", 1)[-1].replace("-", " ").capitalize()
+        if iri.startswith(self.base + "source/"):
+            return self.text(iri, DCTERMS + "identifier") or iri.rsplit("/", 1)[-1]
+        if not iri.startswith(self.base):
+            return iri
+        tail = re.split(r"[#/]", iri.rstrip("/#"))[-1]
+        return tail or iri
+
+    def short_label(self, unit: str) -> str:
+        """A unit's own label in a breadcrumb: "para. 5", "(d)", "preamble 3", "footnote 2", a heading's text."""
+        kind = self.unit_kind(unit)
+        number = self.text(unit, ELI + "number")
+        tail = unit.rsplit("/", 1)[-1]
+        if kind == "Heading":
+            text = self.text(unit, self.term("text")) or f"heading {tail}"
+            return text if len(text) <= 60 else text[:57].rstrip() + "…"
+        if kind in ("Subparagraph", "Item"):
+            return f"({number or tail})"
+        if kind == "Paragraph":
+            return f"para. {number or tail}"
+        if kind == "PreambleParagraph":
+            return f"preamble {tail}"
+        if kind == "Footnote":
+            return f"footnote {number or tail}"
+        if kind == "Formula":
+            return f"formula {tail}"
+        if kind == "MappingEntry":
+            return self.text(unit, self.term("printedCode")) or f"entry {tail}"
+        return self.label(unit)
+
+    # --- documents and units ----------------------------------------------------------------------------------------
+    @cached_property
+    def _unit_kinds(self) -> dict[str, str]:
+        kinds = {}
+        classes = {self.uncc + name: name for name in UNIT_CLASSES}
+        for s, pairs in self.out.items():
+            for p, o in pairs:
+                if p == RDF_TYPE and o in classes:
+                    kinds[s] = classes[o]
+                    break
+        return kinds
+
+    def unit_kind(self, iri) -> str | None:
+        return self._unit_kinds.get(iri)
+
+    @cached_property
+    def _flow(self) -> dict[str, tuple[list[str], dict[str, int]]]:
+        """Document -> its units in reading order without the footnotes, and each unit's index there."""
+        flow = {}
+        for doc, units in self.units_of.items():
+            order = [u for u in units if self.unit_kind(u) != "Footnote"]
+            flow[doc] = (order, {u: i for i, u in enumerate(order)})
+        return flow
+
+    def neighbours(self, unit: str) -> tuple[str | None, str | None]:
+        """The units before and after `unit` in its document's reading order (footnotes left out)."""
+        doc = self.document_of(unit)
+        order, index = self._flow.get(doc, ([], {}))
+        i = index.get(unit)
+        if i is None:
+            return None, None
+        return (order[i - 1] if i > 0 else None), (order[i + 1] if i + 1 < len(order) else None)
+
+    def document_kind(self, iri: str) -> str | None:
+        for t in self.types(iri):
+            if t.startswith(self.uncc) and t[len(self.uncc):] in DOCUMENT_CLASSES:
+                return t[len(self.uncc):]
+        return None
+
+    @cached_property
+    def documents(self) -> list[str]:
+        """Every document, oldest first (then by title)."""
+        docs = {s for s in self.subjects if self.document_kind(s)}
+        docs |= {o for s, p, o in self._all(self.term("document")) if isinstance(o, str)}
+        return sorted(docs, key=lambda d: (self.year(d) or "9999", self.label(d)))
+
+    def _all(self, p: str):
+        for s, pairs in self.out.items():
+            for pp, o in pairs:
+                if pp == p:
+                    yield s, pp, o
+
+    def year(self, doc: str) -> str | None:
+        return self.text(doc, self.term("year")) or (self.text(doc, DCTERMS + "issued") or "")[:4] or None
+
+    @cached_property
+    def units_of(self) -> dict[str, list[str]]:
+        """Document IRI -> its units in document order."""
+        units: dict[str, list[tuple[int, str]]] = {}
+        for s, _, doc in self._all(self.term("document")):
+            units.setdefault(doc, []).append((self.position(s), s))
+        return {doc: [u for _, u in sorted(pairs)] for doc, pairs in units.items()}
+
+    def position(self, unit: str) -> int:
+        value = self.text(unit, self.term("position"))
+        return int(value) if value and value.isdigit() else 0
+
+    @cached_property
+    def children(self) -> dict[str, list[str]]:
+        """Unit or document IRI -> the units directly part of it, in document order."""
+        kids: dict[str, list[str]] = {}
+        for units in self.units_of.values():
+            for unit in units:
+                parent = self.value(unit, ELI + "is_part_of")
+                if isinstance(parent, str):
+                    kids.setdefault(parent, []).append(unit)
+        return kids
+
+    def document_of(self, unit: str) -> str | None:
+        doc = self.value(unit, self.term("document"))
+        return doc if isinstance(doc, str) else None
+
+    def parent_chain(self, unit: str) -> list[str]:
+        """The units enclosing `unit`, outermost first (not the document)."""
+        chain, seen = [], {unit}
+        parent = self.value(unit, ELI + "is_part_of")
+        while isinstance(parent, str) and parent not in seen and self.unit_kind(parent):
+            chain.append(parent)
+            seen.add(parent)
+            parent = self.value(parent, ELI + "is_part_of")
+        return list(reversed(chain))
+
+    def heading_chain(self, unit: str) -> list[str]:
+        """The headings `unit` stands under, outermost first."""
+        chain, seen = [], {unit}
+        heading = self.value(unit, self.term("underHeading"))
+        while isinstance(heading, str) and heading not in seen:
+            chain.append(heading)
+            seen.add(heading)
+            heading = self.value(heading, self.term("underHeading"))
+        return list(reversed(chain))
+
+    def alignment(self, source: str, target: str, relation: str) -> dict[str, str]:
+        """Score, evidence and method of the uncc:Alignment behind a lineage link, if the data has one."""
+        t = self.term
+        for node in self.subjects_with(t("target"), target):
+            if isinstance(node, str) and self.value(node, t("source")) == source and \
+                    self.value(node, t("relation")) in (relation, None):
+                return {key: self.text(node, t(key)) for key in ("score", "evidence", "method", "rank")
+                        if self.text(node, t(key))}
+        return {}
+
+    # --- tags -------------------------------------------------------------------------------------------------------
+    @cached_property
+    def tag_predicates(self) -> dict[str, str]:
+        return {"theme": self.term("theme"), "instrument": self.term("instrument"), "actor": self.term("actor"),
+                "sdg": self.term("sdgTarget")}
+
+    def evidence(self, unit: str, body: str) -> list[Evidence]:
+        """The annotations of `unit` whose body is `body`, with the words that triggered them (followed through
+        prov:wasDerivedFrom when the tag was derived from another one, e.g. from a subparagraph's)."""
+        found = []
+        for ann in self._annotations(unit):
+            if body not in self.values(ann, OA + "hasBody"):
+                continue
+            quotes: list[Quote] = []
+            via: list[str] = []
+            seen = {ann}
+            frontier = [ann]
+            while frontier and len(seen) < 20:
+                node = frontier.pop(0)
+                quotes += self._quotes(node, unit)
+                for origin in self.values(node, PROV + "wasDerivedFrom"):
+                    if isinstance(origin, str) and origin not in seen:
+                        seen.add(origin)
+                        via.append(origin)
+                        frontier.append(origin)
+            agent = self.value(ann, PROV + "wasAttributedTo") or self.value(ann, DCTERMS + "creator")
+            t = self.term
+            found.append(Evidence(ann, tuple(dict.fromkeys(quotes)), self.text(ann, t("confidence")),
+                                  self.label(agent) if agent is not None else None,
+                                  self.text(ann, t("rule")) or self.text(ann, t("curation")),
+                                  self.text(ann, t("method")), tuple(via)))
+        return found
+
+    def _quotes(self, ann: str, unit: str) -> list[Quote]:
+        quotes = []
+        targets = sorted(t for t in self.values(ann, OA + "hasTarget") if isinstance(t, str))
+        for target in targets:
+            source = self.value(target, OA + "hasSource")
+            for selector in sorted(x for x in self.values(target, OA + "hasSelector") if isinstance(x, str)):
+                for exact in self.values(selector, OA + "exact"):
+                    if isinstance(exact, Lit):
+                        quotes.append(Quote(exact.value, self.text(selector, OA + "prefix") or "",
+                                            self.text(selector, OA + "suffix") or "",
+                                            source if isinstance(source, str) and source != unit else None))
+        for exact in self.values(ann, OA + "exact"):
+            if isinstance(exact, Lit):
+                quotes.append(Quote(exact.value))
+        return quotes
+
+    def _annotations(self, unit: str) -> list[str]:
+        """The tag annotations of a unit: minted below it ({unit}/tag/...), or pointing at it with
+        uncc:taggedUnit or through their target's oa:hasSource."""
+        prefix = unit + "/tag/"
+        found = [s for s in self.below(unit) if s.startswith(prefix) and OA + "Annotation" in self.types(s)]
+        for s in self.subjects_with(self.term("taggedUnit"), unit):
+            if isinstance(s, str) and s not in found:
+                found.append(s)
+        return found
+
+    @cached_property
+    def themes(self) -> list[str]:
+        concepts = {s for s in self.subjects if SKOS + "Concept" in self.types(s)
+                    and s.startswith(self.base + "theme/")}
+        concepts |= {o for _, _, o in self._all(self.term("theme")) if isinstance(o, str)}
+        return sorted(concepts, key=lambda c: self.label(c).lower())
+
+    def broader(self, concept: str) -> list[str]:
+        found = {o for o in self.values(concept, SKOS + "broader") if isinstance(o, str)}
+        found |= {s for s in self.subjects_with(SKOS + "narrower", concept) if isinstance(s, str)}
+        return sorted(found, key=lambda c: self.label(c).lower())
+
+    def narrower(self, concept: str) -> list[str]:
+        found = {o for o in self.values(concept, SKOS + "narrower") if isinstance(o, str)}
+        found |= {s for s in self.subjects_with(SKOS + "broader", concept) if isinstance(s, str)}
+        return sorted(found, key=lambda c: self.label(c).lower())
+
+    @cached_property
+    def top_themes(self) -> list[str]:
+        tops = [c for c in self.themes if not self.broader(c)]
+        return tops
+
+    def tagged(self, predicate: str, value: str) -> list[str]:
+        """Units carrying `predicate value`, in reading order (document year, then position)."""
+        units = [s for s in self.subjects_with(predicate, value) if isinstance(s, str)]
+        return sorted(units, key=self.reading_key)
+
+    def reading_key(self, unit: str) -> tuple:
+        doc = self.document_of(unit) or ""
+        order = self.document_order.get(doc, len(self.document_order))
+        return (order, self.position(unit), unit)
+
+    @cached_property
+    def document_order(self) -> dict[str, int]:
+        return {doc: n for n, doc in enumerate(self.documents)}
+
+    def authority(self, kind: str) -> list[str]:
+        """Instruments or actors: everything under {base}instrument/ or {base}actor/ that the data mentions."""
+        prefix = f"{self.base}{kind}/"
+        found = {s for s in self.subjects if s.startswith(prefix)}
+        found |= {o for o in self.inc if o.startswith(prefix)}
+        return sorted(found, key=lambda i: self.label(i).lower())
+
+    def congress_of(self, doc: str) -> str | None:
+        adopted = self.values(doc, self.term("adoptedAt"))
+        return adopted[0] if adopted and isinstance(adopted[0], str) else None
+
+    # --- the resolver's needs --------------------------------------------------------------------------------------
+    def endorsements(self, doc: str) -> list[tuple[str, str]]:
+        """(resolution IRI, symbol) pairs of the General Assembly resolutions that endorse `doc`."""
+        found = []
+        for resolution in self.values(doc, self.term("endorsedBy")):
+            if isinstance(resolution, str):
+                symbol = self.text(resolution, self.term("resolutionSymbol")) or resolution.rsplit("undocs.org/", 1)[-1]
+                found.append((resolution, symbol))
+        return found
+
+
+_key = sort_key
+
+
+def _subject_key(pair) -> tuple:
+    s = pair[0]
+    return (s, pair[1]) if type(s) is str else ("\uffff" + s.id, pair[1])
+
+
+def _base_from_void(build_dir: Path) -> str | None:
+    void = build_dir / "void.ttl"
+    if not void.is_file():
+        return None
+    try:
+        for triple in ox.parse(path=str(void), format=ox.RdfFormat.TURTLE):
+            if triple.predicate.value == VOID + "uriSpace":
+                return triple.object.value
+    except (SyntaxError, OSError):
+        return None
+    return None
+
+
+def _context(build_dir: Path, base: str) -> dict:
+    path = build_dir / "context.jsonld"
+    if path.is_file():
+        return json.loads(path.read_text(encoding="utf-8"))
+    from ..export import load_context
+    return load_context(base)

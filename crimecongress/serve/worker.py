@@ -1,0 +1,246 @@
+"""A SPARQL worker process: holds its own in-memory pyoxigraph Store and answers one query at a time.
+
+Started by `crimecongress.serve.sparql.QueryPool` as `python -m crimecongress.serve.worker FD`, where FD is
+its end of a socket pair. Protocol (pickled messages over multiprocessing.connection):
+  parent -> {"load": config}            worker -> ("ready", triples) | ("failed", message)
+  parent -> {"query": ..., ...}         worker -> {"status", "type", "body", "headers"}
+The parent kills the process when a query outlives its time limit (pyoxigraph cannot cancel a running
+query from Python), so this module keeps its imports small: a replacement must start fast.
+"""
+from __future__ import annotations
+
+import json
+import os
+import sys
+import time
+from multiprocessing.connection import Connection
+from xml.sax.saxutils import escape as xml_escape
+
+import pyoxigraph as ox
+
+from .negotiate import choose
+from .rdf import Blank, Compactor, Prefixes, from_ox, nt_term, serialise
+
+SELECT_FORMATS = [("json", "application/sparql-results+json"), ("xml", "application/sparql-results+xml"),
+                  ("csv", "text/csv"), ("tsv", "text/tab-separated-values"), ("html", "text/html")]
+SELECT_ALIASES = {"application/json": "json", "application/xml": "xml", "text/xml": "xml", "text/plain": "tsv"}
+GRAPH_FORMATS = [("ttl", "text/turtle"), ("jsonld", "application/ld+json"), ("nt", "application/n-triples"),
+                 ("rdf", "application/rdf+xml"), ("html", "text/html")]
+GRAPH_ALIASES = {"application/x-turtle": "ttl", "application/json": "jsonld", "text/plain": "nt",
+                 "application/xml": "rdf", "text/xml": "rdf"}
+MEDIA = dict(SELECT_FORMATS + GRAPH_FORMATS)
+CHECK_EVERY = 64          # rows between two looks at the clock
+
+
+class Timeout(Exception):
+    pass
+
+
+def answer(status: int, body: bytes | str, media_type: str = "text/plain; charset=utf-8", **headers) -> dict:
+    if isinstance(body, str):
+        body = body.encode("utf-8")
+    return {"status": status, "type": media_type, "body": body, "headers": headers}
+
+
+class Engine:
+    def __init__(self, config: dict):
+        self.store = ox.Store()
+        self.store.bulk_load(path=config["nquads"], format=ox.RdfFormat.N_QUADS)
+        for path, graph in config.get("extra", []):
+            self.store.bulk_load(path=path, format=ox.RdfFormat.TURTLE, to_graph=ox.NamedNode(graph))
+        self.compactor = Compactor(config["context"])
+        self.context = config["context"]["@context"]
+        self.prefixes = Prefixes(config["prefixes"])
+
+    def run(self, request: dict) -> dict:
+        deadline = time.monotonic() + request["timeout"]
+        limit = request["max_results"]
+        options = {}
+        if request.get("default_graphs"):
+            options["default_graph"] = [ox.NamedNode(g) for g in request["default_graphs"]]
+        else:
+            options["use_default_graph_as_union"] = True
+        if request.get("named_graphs"):
+            options["named_graphs"] = [ox.NamedNode(g) for g in request["named_graphs"]]
+        try:
+            result = self.store.query(request["query"], base_iri=request.get("base_iri"), **options)
+            if isinstance(result, ox.QueryBoolean):
+                return self.boolean(bool(result), request["accept"])
+            if isinstance(result, ox.QuerySolutions):
+                return self.solutions(result, request["accept"], limit, deadline)
+            return self.graph(result, request["accept"], limit, deadline)
+        except SyntaxError as error:
+            return answer(400, f"Malformed query: {error}\n")
+        except Timeout:
+            return answer(503, f"The query ran longer than the time limit of {request['timeout_label']} s and was "
+                               f"stopped. Narrow it down (LIMIT, more specific patterns) and try again.\n")
+        except (OSError, ValueError, TypeError, RuntimeError) as error:
+            return answer(500, f"The query failed: {error}\n")
+
+    # --- SELECT -----------------------------------------------------------------------------------------------------
+    def solutions(self, solutions, accept: str, limit: int, deadline: float) -> dict:
+        fmt = choose(accept, SELECT_FORMATS, SELECT_ALIASES)
+        if fmt is None:
+            return not_acceptable(SELECT_FORMATS)
+        variables = [v.value for v in solutions.variables]
+        rows = []
+        truncated = False
+        for n, solution in enumerate(solutions):
+            if n >= limit:
+                truncated = True
+                break
+            rows.append([None if solution[i] is None else from_ox(solution[i]) for i in range(len(variables))])
+            if n % CHECK_EVERY == 0 and time.monotonic() > deadline:
+                raise Timeout()
+        headers = {"X-SPARQL-MaxRows": str(limit)} if truncated else {}
+        writer = {"json": select_json, "html": select_json, "xml": select_xml, "csv": select_csv,
+                  "tsv": select_tsv}[fmt]
+        return answer(200, writer(variables, rows), media_type(fmt), **headers, **({"X-Format": "html"}
+                                                                                    if fmt == "html" else {}))
+
+    def boolean(self, value: bool, accept: str) -> dict:
+        fmt = choose(accept, SELECT_FORMATS, SELECT_ALIASES)
+        if fmt is None:
+            return not_acceptable(SELECT_FORMATS)
+        if fmt in ("json", "html"):
+            body = json.dumps({"head": {}, "boolean": value})
+        elif fmt == "xml":
+            body = ('<?xml version="1.0"?>\n<sparql xmlns="http://www.w3.org/2005/sparql-results#"><head/>'
+                    f"<boolean>{'true' if value else 'false'}</boolean></sparql>\n")
+        else:
+            body = "true\n" if value else "false\n"
+        return answer(200, body, media_type(fmt), **({"X-Format": "html"} if fmt == "html" else {}))
+
+    # --- CONSTRUCT / DESCRIBE ---------------------------------------------------------------------------------------
+    def graph(self, triples, accept: str, limit: int, deadline: float) -> dict:
+        fmt = choose(accept, GRAPH_FORMATS, GRAPH_ALIASES)
+        if fmt is None:
+            return not_acceptable(GRAPH_FORMATS)
+        rows = []
+        truncated = False
+        for n, triple in enumerate(triples):
+            if n >= limit:
+                truncated = True
+                break
+            rows.append((from_ox(triple.subject), from_ox(triple.predicate), from_ox(triple.object)))
+            if n % CHECK_EVERY == 0 and time.monotonic() > deadline:
+                raise Timeout()
+        headers = {"X-SPARQL-MaxRows": str(limit)} if truncated else {}
+        if fmt == "html":
+            fmt = "ttl"
+        body = serialise(fmt, rows, self.prefixes, self.compactor, self.context)
+        return answer(200, body, media_type(fmt), **headers)
+
+
+def media_type(fmt: str) -> str:
+    media = MEDIA[fmt]
+    return media + "; charset=utf-8" if media.startswith("text/") else media
+
+
+def not_acceptable(offers) -> dict:
+    listed = ", ".join(m for _, m in offers if m != "text/html")
+    return answer(406, f"None of the requested media types can be produced for this query. Available: {listed}\n")
+
+
+# --- SPARQL results writers ----------------------------------------------------------------------------------------
+
+def _json_term(term) -> dict:
+    if isinstance(term, str):
+        return {"type": "uri", "value": term}
+    if isinstance(term, Blank):
+        return {"type": "bnode", "value": term.id}
+    out = {"type": "literal", "value": term.value}
+    if term.lang:
+        out["xml:lang"] = term.lang
+    elif term.datatype:
+        out["datatype"] = term.datatype
+    return out
+
+
+def select_json(variables, rows) -> bytes:
+    bindings = [{v: _json_term(t) for v, t in zip(variables, row) if t is not None} for row in rows]
+    return json.dumps({"head": {"vars": variables}, "results": {"bindings": bindings}},
+                      ensure_ascii=False).encode("utf-8")
+
+
+def select_xml(variables, rows) -> bytes:
+    out = ['<?xml version="1.0"?>\n<sparql xmlns="http://www.w3.org/2005/sparql-results#">\n<head>']
+    out += [f'<variable name="{xml_escape(v)}"/>' for v in variables]
+    out.append("</head>\n<results>")
+    for row in rows:
+        out.append("<result>")
+        for v, t in zip(variables, row):
+            if t is None:
+                continue
+            if isinstance(t, str):
+                inner = f"<uri>{xml_escape(t)}</uri>"
+            elif isinstance(t, Blank):
+                inner = f"<bnode>{xml_escape(t.id)}</bnode>"
+            elif t.lang:
+                inner = f'<literal xml:lang="{xml_escape(t.lang)}">{xml_escape(_xml_safe(t.value))}</literal>'
+            elif t.datatype:
+                inner = (f'<literal datatype="{xml_escape(t.datatype)}">'
+                         f"{xml_escape(_xml_safe(t.value))}</literal>")
+            else:
+                inner = f"<literal>{xml_escape(_xml_safe(t.value))}</literal>"
+            out.append(f'<binding name="{xml_escape(v)}">{inner}</binding>')
+        out.append("</result>")
+    out.append("</results>\n</sparql>\n")
+    return "".join(out).encode("utf-8")
+
+
+def _xml_safe(text: str) -> str:
+    return "".join(ch for ch in text if ch in "\t\n\r" or ord(ch) >= 0x20)
+
+
+def _csv_field(term) -> str:
+    if term is None:
+        return ""
+    value = term if isinstance(term, str) else f"_:{term.id}" if isinstance(term, Blank) else term.value
+    if any(c in value for c in ',"\r\n'):
+        value = '"' + value.replace('"', '""') + '"'
+    return value
+
+
+def select_csv(variables, rows) -> bytes:
+    lines = [",".join(_csv_field(v) for v in variables)]
+    lines += [",".join(_csv_field(t) for t in row) for row in rows]
+    return ("\r\n".join(lines) + "\r\n").encode("utf-8")
+
+
+def select_tsv(variables, rows) -> bytes:
+    lines = ["\t".join(f"?{v}" for v in variables)]
+    lines += ["\t".join("" if t is None else nt_term(t) for t in row) for row in rows]
+    return ("\n".join(lines) + "\n").encode("utf-8")
+
+
+# --- the process ---------------------------------------------------------------------------------------------------
+
+def _limit_memory() -> None:
+    limit = os.environ.get("CRIMECONGRESS_WORKER_MEMORY_MB")
+    if limit:
+        import resource
+        size = int(limit) * 1024 * 1024
+        resource.setrlimit(resource.RLIMIT_AS, (size, size))
+
+
+def main(argv: list[str]) -> int:
+    conn = Connection(int(argv[1]))
+    try:
+        config = conn.recv()["load"]
+        _limit_memory()
+        try:
+            engine = Engine(config)
+        except (OSError, SyntaxError, ValueError) as error:
+            conn.send(("failed", str(error)))
+            return 2
+        conn.send(("ready", len(engine.store)))
+        while True:
+            request = conn.recv()
+            conn.send(engine.run(request))
+    except (EOFError, OSError, KeyboardInterrupt):
+        return 0          # the server went away or stopped us
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))

@@ -6,6 +6,7 @@ Run: .venv/bin/python -m pytest tests/test_lineage.py
 """
 from __future__ import annotations
 
+import random
 from dataclasses import fields
 from decimal import Decimal
 from pathlib import Path
@@ -24,6 +25,7 @@ FIXTURES = Path(__file__).resolve().parent / "fixtures"
 LABELS = FIXTURES / "lineage-labels.yaml"
 SCORES_FILE = FIXTURES / "lineage-scores.md"
 BARS = {"top1": 0.8, "top3": 0.9}
+SPLIT_SEED = 2024   # the tuning / held-out halves of the `continues` labels (see `split`)
 TERM = uncc(MINTER)
 XSD_DECIMAL = URIRef("http://www.w3.org/2001/XMLSchema#decimal")
 XSD_POSITIVE = URIRef("http://www.w3.org/2001/XMLSchema#positiveInteger")
@@ -35,6 +37,17 @@ def load_labels():
              for e in data["taken_up"]]
     cont = [(doc(e["source"]), frozenset(doc(t) for t in e["targets"])) for e in data["continues"]]
     return taken, cont
+
+
+def split(labels, seed=SPLIT_SEED):
+    """The labels in two halves by a fixed seed, each with half of the sources that have targets and half of the
+    "none" sources: the tuning half (on which CONTINUES_PARAMS.min_z was chosen) and the held-out half."""
+    positive, none = [l for l in labels if l[1]], [l for l in labels if not l[1]]
+    rng = random.Random(seed)
+    rng.shuffle(positive)
+    rng.shuffle(none)
+    p, n = (len(positive) + 1) // 2, len(none) // 2
+    return positive[:p] + none[:n], positive[p:] + none[n:]
 
 
 @pytest.fixture(scope="module")
@@ -68,8 +81,12 @@ def test_labels_name_real_units_and_enough_of_them():
 @pytest.fixture(scope="module")
 def scores(alignments):
     taken, cont = load_labels()
+    links = of(alignments, L.CONTINUES)
+    tuning, held_out = split(cont)
     result = {"takenUpIn": L.measure(of(alignments, L.TAKEN_UP), taken),
-              "continues": L.measure(of(alignments, L.CONTINUES), cont)}
+              "continues": L.measure(links, cont, L.CONTINUES_SIMILARITY),
+              "continues, tuning half": L.measure(links, tuning, L.CONTINUES_SIMILARITY),
+              "continues, held-out half": L.measure(links, held_out, L.CONTINUES_SIMILARITY)}
     text = markdown(result)
     if not SCORES_FILE.exists() or SCORES_FILE.read_text(encoding="utf-8") != text:
         SCORES_FILE.write_text(text, encoding="utf-8")
@@ -90,14 +107,17 @@ def markdown(result) -> str:
         params.append(f"- {name}: " + ", ".join(f"{f.name}={getattr(p, f.name)}" for f in fields(p)))
     misses = []
     for name, s in result.items():
+        if "half" in name:
+            continue
         misses.append(f"- {name}, top-1 not a labelled target: " + (", ".join(short(i) for i in s.wrong_top1) or "none"))
         misses.append(f"- {name}, no labelled target in the top 3: " + (", ".join(short(i) for i in s.misses) or "none"))
     return "\n".join([
         "# Lineage scores",
         "",
         "Written by `tests/test_lineage.py` (run `.venv/bin/python -m pytest tests/test_lineage.py`) from the hand",
-        "labels in `lineage-labels.yaml` (how they were made: `LINEAGE-LABELS.md`). Similarity links only; explicit",
-        "references are checked case by case in the test.",
+        "labels in `lineage-labels.yaml` (how they were made: `LINEAGE-LABELS.md`). Similarity links only (method",
+        f"\"{L.SIMILARITY}\" for takenUpIn, \"{L.CONTINUES_SIMILARITY}\" for continues); explicit references are",
+        "checked case by case in the test.",
         "",
         "- **top-1 precision**: of the labelled sources that got a link, the share whose rank-1 link is a labelled",
         "  target (a link for a source labelled \"none\" is wrong). Bar: >= 0.8.",
@@ -116,9 +136,19 @@ def markdown(result) -> str:
         "",
         *misses,
         "",
-        "The threshold and weights were chosen on these same labels (there is no separate tuning set), so the scores",
-        "are optimistic for unseen text. `continues` does not reach the top-3 bar: earlier declarations say the same",
-        "things in other words, and word overlap finds only the close restatements; see the report to the lead.",
+        "takenUpIn: the threshold and weights were chosen on these same labels (there is no separate tuning set), so",
+        "its scores are optimistic for unseen text.",
+        "",
+        f"continues: the labels are split by `split` in tests/test_lineage.py (seed {SPLIT_SEED}) into a tuning half",
+        "and a held-out half, each with half of the sources that have targets and half of the \"none\" sources.",
+        "`min_z` (when a source's best candidates stand clear enough of the rest to be linked) is the middle of the",
+        "range that is best on the tuning half (4.19-4.46: highest top-3 hit rate with top-1 precision >= 0.8); a",
+        "grid over the other weights, scored on the tuning half alone, picks the values in use. The method itself",
+        "(BM25, context, document frequency over the indexed units) was chosen while looking at all the labels, so",
+        "the held-out half is not a clean test of it. `continues` does not reach the top-3 bar: five labelled",
+        "sources restate an earlier commitment in other words (e.g. Kyoto 1 on the harm crime does; Kyoto 5 and",
+        "Naples 9 on international cooperation) and word, tag and context overlap ranks none of their targets in",
+        "the top 3; two more lose their links to the `min_z` test that keeps \"none\" sources unlinked.",
         "",
     ])
 
@@ -141,8 +171,8 @@ def test_continues_top1_precision(scores):
     assert scores["continues"].top1_precision >= BARS["top1"]
 
 
-@pytest.mark.xfail(strict=True, reason="word similarity finds about 60% of the labelled continuations in its top 3 "
-                                       "(bar 0.9); see tests/fixtures/lineage-scores.md")
+@pytest.mark.xfail(strict=True, reason="word, tag and context similarity finds 28 of the 35 labelled continuations "
+                                       "in its top 3 (0.80; bar 0.9); see tests/fixtures/lineage-scores.md")
 def test_continues_top3_hit_rate(scores):
     assert scores["continues"].top3_hit_rate >= BARS["top3"]
 
@@ -226,8 +256,26 @@ def test_names_that_are_not_references_to_a_declaration(alignments, path):
     ("kyoto-declaration-2021/para/57", "doha-declaration-2015/para/5/s"),
 ])
 def test_close_restatements_are_continuations(alignments, path, earlier):
-    found = links_from(alignments, path, L.CONTINUES, L.SIMILARITY)
+    found = links_from(alignments, path, L.CONTINUES, L.CONTINUES_SIMILARITY)
     assert found and found[0].target == doc(earlier)
+    assert found[0].evidence
+
+
+@pytest.mark.parametrize("path", [
+    "vienna-declaration-2000/para/14",         # trafficking in persons: not in 1991 or Naples
+    "naples-declaration-1994/para/8",          # the 1988 drug Convention: nothing in 1991
+    "kyoto-declaration-2021/para/77",          # critical infrastructure and soft targets: new in 2021
+])
+def test_new_subjects_get_no_continuation(alignments, path):
+    assert not links_from(alignments, path, L.CONTINUES)
+
+
+def test_continuations_link_paragraph_level_units(alignments):
+    kinds = {u.iri: u.kind for d in corpus().documents for u in d.units}
+    for a in of(alignments, L.CONTINUES):
+        if a.method == L.CONTINUES_SIMILARITY:
+            assert kinds[a.target] in L.TEXT_KINDS and kinds[a.source] in L.TEXT_KINDS, a
+            assert L.CONTINUES_PARAMS.threshold <= a.score <= 1
 
 
 def test_continuations_point_back_in_time(alignments):

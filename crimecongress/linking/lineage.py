@@ -17,13 +17,23 @@ Three kinds of link, each an `Alignment` (source, target, relation, method, scor
   score 1.
 - **continues** -- a unit of a later declaration -> the units of earlier declarations it continues or reaffirms.
   Method "explicit reference" (score 1) where the unit names an earlier declaration of the corpus ("Recalling the
-  Doha Declaration", "the Naples Political Declaration"); the target is then the document. Method "similarity"
-  otherwise (words, bigrams and tags as above; no headings, boosts or phrase bonus), keeping the top k (<= 3)
-  above a threshold. Candidates are the units of every earlier declaration (1991, Naples, Vienna, Bangkok,
-  Doha); the Vienna plans of action are not candidates (they are linked by `implements`).
+  Doha Declaration", "the Naples Political Declaration"); the target is then the document. Method
+  "similarity (words, themes, context)" otherwise (`_ContextIndex`): BM25 with the source as the query over the
+  candidates, each unit indexed as its light-stemmed content words and their bigrams, its theme and instrument tags,
+  and at lower weights the words of the headings it stands under, of the chapeau it completes and (candidates only)
+  of the subparagraphs it introduces; features found in more than 15% of the indexed units (the field's own words)
+  are ignored; the score is divided by the source's best attainable score. The top k (<= 3) are kept, but only when
+  they stand clear of the rest: the mean score of the best k must lie `min_z` standard deviations above the mean
+  over all candidates -- a unit on a subject no earlier declaration treats shares only general words with many
+  earlier paragraphs and gets no link. The evidence is the longest phrase the two texts share. Candidates are the
+  paragraph-level units (preamble paragraphs, paragraphs, subparagraphs, items; not headings, formulae or
+  footnotes) of every strictly earlier declaration (1991, Naples, Vienna, Bangkok, Doha); the Vienna plans of
+  action are not candidates (they are linked by `implements`).
 
-Scores are decimals in [0, 1]; ranks are 1-based among the links of one source, relation and method. Thresholds and
-weights are in `TAKEN_UP_PARAMS` and `CONTINUES_PARAMS`; tests/test_lineage.py measures them against hand labels.
+Scores are decimals in [0, 1]; ranks are 1-based among the links of one source, relation and method. The two
+similarity methods score on different scales (a TF-IDF cosine with bonuses; a normalised BM25 sum), so compare scores
+within one method only. Thresholds and weights are in `TAKEN_UP_PARAMS` and `CONTINUES_PARAMS`; tests/test_lineage.py
+measures them against hand labels (lineage-scores.md; for `continues` also on a tuning and a held-out half).
 """
 from __future__ import annotations
 
@@ -52,6 +62,7 @@ HEADINGS_FILE = "rpm-kyoto-headings.yaml"
 
 TAKEN_UP, CONTINUES, IMPLEMENTS = "takenUpIn", "continues", "implements"
 SIMILARITY = "similarity"
+CONTINUES_SIMILARITY = "similarity (words, themes, context)"
 EXPLICIT = "explicit reference"
 EXPLICIT_PART = "explicit reference of its part"
 
@@ -83,8 +94,29 @@ class Params:
 
 TAKEN_UP_PARAMS = Params(k=3, threshold=Decimal("0.14"), relative=Decimal("0"), bigram_weight=0.5, group_boost=0.35,
                          section_boost=0.15, context_weight=0.6, max_df=0.15, concept_weight=1.0, phrase_weight=0.1)
-CONTINUES_PARAMS = Params(k=3, threshold=Decimal("0.17"), relative=Decimal("0"), bigram_weight=0.5, max_df=0.15,
-                          concept_weight=1.0)
+
+
+@dataclass(frozen=True)
+class ContinuesParams:
+    """How `continues` similarity links are scored and kept (see `_ContextIndex` and `continues`)."""
+
+    k: int                      # at most k links per source
+    threshold: Decimal          # a link's score must reach this
+    min_z: float                # a source is linked only if the mean score of its best k candidates stands this many
+                                # standard deviations above the mean score of all its candidates
+    k1: float                   # BM25 term-frequency saturation
+    b: float                    # BM25 length normalisation (0: none, 1: full)
+    bigram_weight: float        # weight of content-word bigrams against single words in the query
+    max_df: float               # features in more than this share of the indexed units are ignored
+    concept_weight: float       # weight of the unit's theme and instrument tags, as features beside its words
+    heading_weight: float       # weight of the words of the headings a unit stands under
+    chapeau_weight: float       # weight of the words of the chapeau a subparagraph completes
+    subparagraph_weight: float  # weight of the words of a chapeau's subparagraphs (candidates only)
+
+
+CONTINUES_PARAMS = ContinuesParams(k=3, threshold=Decimal("0.01"), min_z=4.3, k1=1.2, b=0.3, bigram_weight=0.5,
+                                   max_df=0.15, concept_weight=1.0, heading_weight=0.5, chapeau_weight=0.3,
+                                   subparagraph_weight=0.2)
 
 
 @dataclass(frozen=True)
@@ -132,12 +164,19 @@ _SYNONYMS = {
 }
 
 
+_NOT_ADVERBS = frozenset("assembly apply comply supply imply reply multiply family italy rally really likely".split())
+
+
 @lru_cache(maxsize=None)
 def stem(word: str) -> str:
-    """A light English stem, enough to meet "victims"/"victim", "trafficking"/"trafficked", "strengthening"."""
+    """A light English stem, enough to meet "victims"/"victim", "trafficking"/"trafficked"/"traffic",
+    "deeply"/"deep", "strengthening"."""
     w = word.lower()
     if len(w) <= 3:
         return w
+    # adverbs meet their adjective ("deeply"/"deep", "internationally"/"international"); not "apply", "family"
+    if len(w) > 5 and w.endswith("ly") and not w.endswith("ily") and w not in _NOT_ADVERBS:
+        w = w[:-1] + "e" if w.endswith("bly") else w[:-2]
     for suffix, repl in (("ational", "ate"), ("ization", "ize"), ("isation", "ize"), ("ations", "ate"),
                          ("ation", "ate"), ("ities", "ity"), ("iveness", "ive"), ("fulness", "ful"),
                          ("ments", "ment"), ("ies", "y"), ("ings", ""), ("ing", ""), ("edly", ""), ("ed", ""),
@@ -148,6 +187,8 @@ def stem(word: str) -> str:
             w = w[: len(w) - len(suffix)] + repl
             break
     if w.endswith("e") and len(w) > 4:
+        w = w[:-1]
+    if w.endswith("ck"):  # "trafficking" -> "traffick" meets "traffic"
         w = w[:-1]
     return w
 
@@ -277,35 +318,40 @@ class _Index:
         return dict(scores)
 
     def shared_phrase(self, source: str, target: str, source_text: str) -> tuple[str, int]:
-        """The longest run of words the two texts share that holds at least two content words (as printed in the
-        source) and its number of content words; failing that, the rarest content word they share (and 1)."""
-        a, b = self.words[source], self.words[target]
-        matcher = difflib.SequenceMatcher(None, self.folded(source), self.folded(target), autojunk=False)
-        best, best_key = None, (0, 0)
-        for block in matcher.get_matching_blocks():
-            if not block.size:
-                continue
-            run = a.lower[block.a: block.a + block.size]  # (the words as printed, lower case)
-            # trim stopwords at both ends
-            lo, hi = 0, len(run)
-            while lo < hi and run[lo] in _STOPWORDS:
-                lo += 1
-            while hi > lo and run[hi - 1] in _STOPWORDS:
-                hi -= 1
-            content = sum(1 for w in run[lo:hi] if w not in _STOPWORDS)
-            key = (content, hi - lo)
-            if content >= 2 and key > best_key:
-                best, best_key = (block.a + lo, block.a + hi - 1), key
-        if best is not None:
-            return source_text[a.spans[best[0]][0]: a.spans[best[1]][1]], best_key[0]
-        shared = set(a.content) & set(b.content)
-        if not shared:
-            return "", 0
-        rarest = max(sorted(shared), key=lambda s: self.idf.get(s, 0.0))
-        for (start, end), word in zip(a.spans, a.lower):
-            if word not in _STOPWORDS and _term(word) == rarest:
-                return source_text[start:end], 1
-        return rarest, 1
+        return _shared_phrase(self.words[source], self.words[target], self.folded(source), self.folded(target),
+                              source_text, self.idf)
+
+
+def _shared_phrase(a: _Words, b: _Words, folded_a: Sequence[str], folded_b: Sequence[str], source_text: str,
+                   idf: Mapping[str, float]) -> tuple[str, int]:
+    """The longest run of words two texts share that holds at least two content words (as printed in the source
+    `a`) and its number of content words; failing that, the rarest content word they share (and 1)."""
+    matcher = difflib.SequenceMatcher(None, folded_a, folded_b, autojunk=False)
+    best, best_key = None, (0, 0)
+    for block in matcher.get_matching_blocks():
+        if not block.size:
+            continue
+        run = a.lower[block.a: block.a + block.size]  # (the words as printed, lower case)
+        # trim stopwords at both ends
+        lo, hi = 0, len(run)
+        while lo < hi and run[lo] in _STOPWORDS:
+            lo += 1
+        while hi > lo and run[hi - 1] in _STOPWORDS:
+            hi -= 1
+        content = sum(1 for w in run[lo:hi] if w not in _STOPWORDS)
+        key = (content, hi - lo)
+        if content >= 2 and key > best_key:
+            best, best_key = (block.a + lo, block.a + hi - 1), key
+    if best is not None:
+        return source_text[a.spans[best[0]][0]: a.spans[best[1]][1]], best_key[0]
+    shared = set(a.content) & set(b.content)
+    if not shared:
+        return "", 0
+    rarest = max(sorted(shared), key=lambda s: idf.get(s, 0.0))
+    for (start, end), word in zip(a.spans, a.lower):
+        if word not in _STOPWORDS and _term(word) == rarest:
+            return source_text[start:end], 1
+    return rarest, 1
 
 
 def concepts(tags, units: Iterable[str]) -> dict[str, dict[str, float]]:
@@ -535,14 +581,121 @@ DECLARATION_NAMES = {
 _NOT_A_CITATION = re.compile(r"Implementation\s+of\s+the\s+$")
 
 
-def continues(corpus: Corpus, params: Params = CONTINUES_PARAMS, tags=None) -> list[Alignment]:
+class _ContextIndex:
+    """BM25 over the text units of the declarations, each indexed with its context.
+
+    A unit is indexed as its own content words and their bigrams, its theme and instrument tags (`concepts`, weighted
+    by confidence), and, at lower weights, the words of the headings it stands under, of the chapeau it completes
+    (a subparagraph or item) and -- as a candidate only -- of the subparagraphs it introduces (a chapeau). Document
+    frequency counts a feature in every unit whose indexed text holds it; features in more than `max_df` of the units
+    are ignored (the field's own words: "crime", "criminal justice", "United Nations" ...). A source is the query:
+    each of its features weighs idf x (1 + log tf) (x `bigram_weight` for a bigram); a candidate's score is the BM25
+    sum over the features they share, divided by the source's best attainable score, so it lies in [0, 1]."""
+
+    def __init__(self, units: Sequence[Unit], by_iri: Mapping[str, Unit], concepts: Mapping[str, Mapping[str, float]],
+                 params: ContinuesParams):
+        self.words = {u.iri: _words(u.text) for u in units}
+        children: dict[str, list[Unit]] = {}
+        for unit in units:
+            children.setdefault(unit.parent, []).append(unit)
+
+        def headings(unit: Unit) -> str:
+            texts, iri = [], unit.heading
+            while iri is not None and iri in by_iri:
+                texts.append(by_iri[iri].text)
+                iri = by_iri[iri].heading
+            return " ".join(texts)
+
+        def chapeau(unit: Unit) -> str:
+            parent = by_iri.get(unit.parent)
+            return parent.text if parent is not None and parent.kind in TEXT_KINDS else ""
+
+        def add(counts: Counter, text: str, weight: float) -> None:
+            if weight and text:
+                for feature, tf in _features(_words(text), params.bigram_weight).items():
+                    counts[feature] += weight * tf
+
+        indexed: dict[str, Counter] = {}
+        queries: dict[str, Counter] = {}
+        for unit in units:
+            own = _features(self.words[unit.iri], params.bigram_weight)
+            for concept, confidence in concepts.get(unit.iri, {}).items():
+                own[concept] += params.concept_weight * confidence
+            query = Counter(own)
+            add(query, headings(unit), params.heading_weight)
+            add(query, chapeau(unit), params.chapeau_weight)
+            doc = Counter(query)
+            add(doc, " ".join(child.text for child in children.get(unit.iri, ())), params.subparagraph_weight)
+            indexed[unit.iri], queries[unit.iri] = doc, query
+        df: Counter = Counter()
+        for doc in indexed.values():
+            df.update(feature for feature, tf in doc.items() if tf > 0)
+        n = len(units)
+        self.idf = {f: math.log(1 + (n - d + 0.5) / (d + 0.5)) for f, d in df.items() if d <= params.max_df * n}
+        length = {iri: sum(tf for f, tf in doc.items() if " " not in f and not f.startswith("@"))
+                  for iri, doc in indexed.items()}
+        average = sum(length.values()) / n if n else 1.0
+        k1, b = params.k1, params.b
+        self.terms = {}
+        for iri, doc in indexed.items():
+            norm = k1 * (1 - b + b * length[iri] / average)
+            self.terms[iri] = {f: tf * (k1 + 1) / (tf + norm) for f, tf in doc.items() if f in self.idf and tf > 0}
+        self.queries = {}
+        self.best = {}
+        for iri, query in queries.items():
+            weights = {}
+            for f, tf in query.items():
+                if f in self.idf and tf > 0:
+                    weight = self.idf[f] * ((1 + math.log(tf)) if tf >= 1 else tf)
+                    weights[f] = weight * (params.bigram_weight if " " in f else 1.0)
+            self.queries[iri] = weights
+            self.best[iri] = sum(weights.values()) * (k1 + 1) or 1.0
+        self._postings: dict[tuple[str, ...], dict[str, list[tuple[str, float]]]] = {}
+        self._folded = {iri: _folded(w) for iri, w in self.words.items()}
+
+    def scores(self, source: str, targets: Sequence[str]) -> dict[str, float]:
+        """The score of every target (0 for a target that shares nothing)."""
+        key = tuple(targets)
+        if key not in self._postings:
+            postings: dict[str, list[tuple[str, float]]] = {}
+            for target in targets:
+                for feature, weight in self.terms[target].items():
+                    postings.setdefault(feature, []).append((target, weight))
+            self._postings[key] = postings
+        postings = self._postings[key]
+        scores = dict.fromkeys(targets, 0.0)
+        for feature, weight in self.queries[source].items():
+            for target, term in postings.get(feature, ()):
+                scores[target] += weight * term
+        best = self.best[source]
+        return {target: value / best for target, value in scores.items()}
+
+    def shared_phrase(self, source: str, target: str, source_text: str) -> str:
+        return _shared_phrase(self.words[source], self.words[target], self._folded[source], self._folded[target],
+                              source_text, self.idf)[0]
+
+
+def _stands_out(scored: Mapping[str, float], k: int, min_z: float) -> bool:
+    """Whether the mean of the best k scores lies at least min_z standard deviations above the mean of all."""
+    values = list(scored.values())
+    if len(values) < 2:
+        return False
+    mean = sum(values) / len(values)
+    deviation = math.sqrt(sum((v - mean) ** 2 for v in values) / len(values))
+    if not deviation:
+        return False
+    best = sorted(values, reverse=True)[:k]
+    return (sum(best) / len(best) - mean) / deviation >= min_z
+
+
+def continues(corpus: Corpus, params: ContinuesParams = CONTINUES_PARAMS, tags=None) -> list[Alignment]:
     """Each unit of a later declaration -> the earlier declaration units (or whole declarations) it continues."""
     declarations = [d for d in corpus.documents if d.kind == "declaration" and _year(d) is not None]
     declarations.sort(key=_year)
     units = {d.slug: _text_units(d) for d in declarations}
-    pool = {u.iri: u.text for d in declarations for u in units[d.slug]}
-    index = _Index(pool, params.bigram_weight, max_df=params.max_df, concepts=concepts(tags, pool),
-                   concept_weight=params.concept_weight)
+    by_iri = {u.iri: u for d in declarations for u in d.units}
+    pool = [u for d in declarations for u in units[d.slug]]
+    index = _ContextIndex(pool, by_iri, concepts(tags, [u.iri for u in pool]), params)
     links = []
     for i, document in enumerate(declarations):
         earlier = [d for d in declarations[:i] if _year(d) < _year(document)]
@@ -561,10 +714,14 @@ def continues(corpus: Corpus, params: Params = CONTINUES_PARAMS, tags=None) -> l
                         break
             for rank, (target, words) in enumerate(explicit, start=1):
                 links.append(Alignment(unit.iri, target, CONTINUES, EXPLICIT, Decimal("1.000"), rank, words))
-            scored = index.similarities(unit.iri, target_iris, params.min_terms)
-            for rank, (target, score, phrase) in enumerate(_ranked(index, unit.iri, unit.text, scored, params),
-                                                           start=1):
-                links.append(Alignment(unit.iri, target, CONTINUES, SIMILARITY, score, rank, phrase))
+            scored = index.scores(unit.iri, target_iris)
+            if not _stands_out(scored, params.k, params.min_z):
+                continue
+            best = sorted(scored.items(), key=lambda pair: (-pair[1], pair[0]))[: params.k]
+            kept = [(target, _decimal(value)) for target, value in best if _decimal(value) >= params.threshold]
+            for rank, (target, score) in enumerate(kept, start=1):
+                links.append(Alignment(unit.iri, target, CONTINUES, CONTINUES_SIMILARITY, score, rank,
+                                       index.shared_phrase(unit.iri, target, unit.text)))
     return links
 
 

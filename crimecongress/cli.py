@@ -137,9 +137,14 @@ def build(out, quiet, base):
                                             "no longer has (a removed or renamed document).")
 @click.option("--chunk", type=click.IntRange(min=1), default=1000, show_default=True, metavar="N",
               help="Triples per INSERT DATA request (update protocol only).")
+@click.option("--jobs", type=click.IntRange(min=1), default=1, show_default=True, metavar="N",
+              help="Graphs sent at a time.")
+@click.option("--no-transaction", "bulk", is_flag=True,
+              help="Oxigraph only: load each graph without a transaction (faster into an empty store; a graph "
+                   "whose request fails may be left half-loaded until the next run).")
 @click.option("--quiet", is_flag=True, help="No progress display (for scripts); errors are still printed.")
 @reports_errors
-def publish(endpoint, graph_store, update, protocol, build_dir, timeout, verify, prune, chunk, quiet):
+def publish(endpoint, graph_store, update, protocol, build_dir, timeout, verify, prune, chunk, jobs, bulk, quiet):
     """Publish BUILD/dataset.nq to a SPARQL 1.1 store: every named graph (one per document, plus
     ontology, taxonomy and authorities) replaced whole, so a re-publish leaves nothing stale; then check
     that the server holds exactly the build's triples.
@@ -167,7 +172,7 @@ def publish(endpoint, graph_store, update, protocol, build_dir, timeout, verify,
     try:
         result = run_publish(build_dir, endpoint, graph_store=graph_store, update=update, protocol=protocol,
                              timeout=timeout, verify_triples=verify == "triples", prune=prune, chunk=chunk,
-                             progress=progress)
+                             jobs=jobs, bulk=bulk, progress=progress)
     except (PublishFailed, PublishMismatch) as failure:
         for line in failure.lines():
             click.echo(line, err=True)
@@ -289,3 +294,73 @@ def explain(iri, base):
     tags = tag_corpus(corpus, load_vocabulary(), minter)
     for line in explain_unit(corpus, tags, unit, highlight=lambda s: click.style(f"[{s}]", bold=True)):
         click.echo(line)
+
+
+@main.command()
+@click.argument("query")
+@click.option("--build", "build_dir", type=click.Path(file_okay=False, path_type=Path), default=Path("build"),
+              show_default=True, help="The build to query (its dataset.nq).")
+@click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table", show_default=True)
+@reports_errors
+def query(query, build_dir, fmt):
+    """Run a SPARQL query over the built dataset (all named graphs as one), with no server.
+
+    QUERY is the query text, or @FILE to read it from a file (e.g. @queries/instruments-most-cited.rq).
+    The prefixes uncc: doc: theme: instrument: actor: eli: oa: prov: skos: dcterms: rdfs: rdf: xsd: sdg:
+    are declared for you.
+
+    \b
+    Example:
+      crimecongress query 'SELECT ?text WHERE {
+        <https://w3id.org/crime-congress/doc/doha-declaration-2015/para/5/d> uncc:text ?text }'
+    """
+    from .errors import InputError
+    from .query import open_store, run_query
+
+    if query.startswith("@"):
+        path = Path(query[1:])
+        try:
+            query = path.read_text(encoding="utf-8")
+        except OSError as error:
+            raise InputError(f"cannot read the query: {error.strerror}", file=str(path)) from None
+    click.echo(run_query(open_store(build_dir), query, fmt))
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "turtle"]), default="text", show_default=True,
+              help="text: one line per finding; json: the findings as data; turtle: a standard sh:ValidationReport.")
+@click.option("--engine", type=click.Choice(["fast", "pyshacl"]), default="fast", show_default=True,
+              help="fast: the shapes as SPARQL on pyoxigraph; pyshacl: the reference validator (same findings, slower).")
+@click.option("--rdf-format", type=click.Choice(["turtle", "nt", "nquads", "trig", "jsonld", "rdfxml"]),
+              help="Read every PATH as RDF in this format (default: by suffix; .txt and .md are declaration texts).")
+@click.option("--title", help="Title of a new declaration (default: its first line).")
+@click.option("--slug", help="Slug of a new declaration (default: derived from its title).")
+@base_option
+@reports_errors
+def validate(paths, fmt, engine, rdf_format, title, slug, base):
+    """Check declaration texts or RDF against the SHACL shapes (shapes/) and list what is wrong, with lines.
+
+    PATHS are declaration texts (.txt, .md: a draft, or the catalogued sources under sources/) or RDF
+    (.ttl, .nt, .nq, .jsonld/.json, .rdf). A draft is parsed leniently so that every fault is reported,
+    each finding with its file and line, the paragraph, the rule and what to fix.
+
+    \b
+    Exit codes: 0 conforms (warnings allowed), 1 does not conform (any Violation),
+                2 could not run (unreadable file, unparseable RDF).
+    """
+    from .errors import EXIT_INVALID, EXIT_OK
+    from .validate import format_json, format_text, format_turtle, validate_paths
+
+    try:
+        Minter(base)
+    except ValueError as error:
+        raise click.BadParameter(str(error), param_hint="--base") from None
+    report, files = validate_paths(paths, engine=engine, base=base, rdf_format=rdf_format, title=title, slug=slug)
+    if fmt == "json":
+        click.echo(format_json(report, files), nl=False)
+    elif fmt == "turtle":
+        click.echo(format_turtle(report), nl=False)
+    else:
+        click.echo(format_text(report, files), nl=False)
+    sys.exit(EXIT_OK if report.conforms else EXIT_INVALID)

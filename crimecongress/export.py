@@ -5,6 +5,7 @@ pyoxigraph; JSON-LD is compacted here against the published context, with nodes 
 """
 from __future__ import annotations
 
+import gzip
 import json
 from pathlib import Path
 from typing import Iterable
@@ -87,6 +88,11 @@ def nquads(named_graphs: Iterable[tuple[str, Graph]]) -> bytes:
         g = ox.NamedNode(name)
         quads.extend(ox.Quad(_ox_term(s), _ox_term(p), _ox_term(o), g) for s, p, o in graph)
     return _sorted_lines(quads, ox.RdfFormat.N_QUADS)
+
+
+def gzipped(data: bytes) -> bytes:
+    """gzip with no timestamp and no file name, so that the same data always gives the same bytes."""
+    return gzip.compress(data, compresslevel=6, mtime=0)
 
 
 def load_context(base: str = DEFAULT_BASE) -> dict:

@@ -15,7 +15,7 @@ from pathlib import Path
 from rdflib import Literal, URIRef
 
 from crimecongress.corpus.catalogue import DocumentFacts
-from crimecongress.export import jsonld, load_context, nquads, ntriples, turtle
+from crimecongress.export import gzipped, jsonld, load_context, nquads, ntriples, turtle
 from crimecongress.ids import Minter, sdg
 from crimecongress.model import Document, Manifestation, SourceSpan, Unit, UnitKind
 from crimecongress.rdf.emit import document_graph, new_graph
@@ -456,10 +456,10 @@ def make_fixture_build(out: Path, base: str = "https://w3id.org/crime-congress/"
                                "authorities.ttl": turtle(named[2][1])}
     for slug, graph in documents:
         files[f"doc/{slug}.ttl"] = turtle(graph)
-        files[f"doc/{slug}.nt"] = ntriples(graph)
+        files[f"doc/{slug}.nt.gz"] = gzipped(ntriples(graph))
         files[f"doc/{slug}.jsonld"] = jsonld(graph, context_url, context)
     files["dataset.ttl"] = turtle(whole)
-    files["dataset.nt"] = ntriples(whole)
+    files["dataset.nt.gz"] = gzipped(ntriples(whole))
     files["dataset.jsonld"] = jsonld(whole, context_url, context)
     files["dataset.nq"] = nquads(named)
     files["context.jsonld"] = (json.dumps(context, indent=2, ensure_ascii=False) + "\n").encode()

@@ -194,9 +194,10 @@ class _ListState:
 class _Segmenter:
     """Cuts the body of one document into blocks and footnotes, checking the numbering as it goes."""
 
-    def __init__(self, file: str, lines: list[_Line]):
+    def __init__(self, file: str, lines: list[_Line], *, strict: bool = True):
         self.file = file
         self.lines = lines
+        self.strict = strict                     # False: keep numbering faults in the text (for `validate`)
         self.blocks: list[_Block] = []
         self.footnotes: list[_Footnote] = []
         self.separators: list[int] = []
@@ -273,6 +274,8 @@ class _Segmenter:
             self._continue(line, line.text)      # "1990. ..." after a page break mid-sentence
         elif title_like:
             self._heading(line, line.text)       # "2. Committee on Crime Prevention and Control"
+        elif not self.strict:
+            self._new_paragraph(line, number, body)  # lenient: the paragraph keeps its printed number
         else:
             raise self._numbering_error(line, number)
 
@@ -319,7 +322,9 @@ class _Segmenter:
             if self.open is not None and not _ends_unit(self.open.parts[-1], self.zone):
                 self._continue(line, line.text)  # "(c) above" carried over a page break
                 return
-            raise self._letter_error(line, label, state)
+            if self.strict or state is None:
+                raise self._letter_error(line, label, state)
+            kind = "letter"                      # lenient: a lettered subparagraph with its printed label
         assert state is not None
         owner = state.letter if kind == "roman" else state.owner
         block = _Block("sub", list(line.numbers), [body], [line.first], label=label, zone=self.zone,
@@ -483,6 +488,7 @@ class _Context:
     slug: str
     minter: Minter
     doc_iri: str
+    strict: bool = True
 
 
 def _mint(block: _Block, ctx: _Context, counters: Counter) -> str:
@@ -571,7 +577,7 @@ def _references(block: _Block, footnotes: dict[str, _Footnote], ctx: _Context) -
     iris: list[str] = []
     marks = [(mark, line) for part, line in zip(block.parts, block.starts) for mark in extract_markers(part)[1]]
     for mark, line in marks:
-        if mark not in footnotes:
+        if mark not in footnotes and ctx.strict:
             raise InvalidDocument(
                 f"footnote marker {mark} has no footnote text in this document", file=ctx.file, line=line,
                 hint=f"add the footnote text (a line starting with the marker {mark}) or remove the marker")
@@ -654,9 +660,9 @@ def _leading_block(lines: list[_Line]) -> int:
 
 def _parse_body(source: SourceText, *, slug: str, kind: str, title: str, first: int, last: int,
                 minter: Minter, manifestation: str, body: list[_Line], title_lines: list[int],
-                extra_footnote_lines: tuple[int, ...], furniture: set[int],
+                extra_footnote_lines: tuple[int, ...], furniture: set[int], strict: bool = True,
                 ) -> tuple[Document, tuple[SkippedLine, ...]]:
-    segmenter = _Segmenter(source.file, body)
+    segmenter = _Segmenter(source.file, body, strict=strict)
     segmenter.run()
     for number in extra_footnote_lines:
         definition = _footnote_definition(source.line(number))
@@ -664,7 +670,7 @@ def _parse_body(source: SourceText, *, slug: str, kind: str, title: str, first: 
             raise InvalidDocument("this line was given as a footnote of the document but is not a footnote",
                                   file=source.file, line=number, hint="check the footnote line numbers")
         segmenter.footnotes.append(_Footnote(definition[0], definition[1], [number]))
-    if not any(block.kind == "para" for block in segmenter.blocks):
+    if strict and not any(block.kind == "para" for block in segmenter.blocks):
         line = body[0].first if body else first
         raise InvalidDocument("no numbered paragraph found: this does not read as a declaration",
                               file=source.file, line=line,
@@ -672,7 +678,7 @@ def _parse_body(source: SourceText, *, slug: str, kind: str, title: str, first: 
     footnotes = _footnote_table(segmenter.footnotes, source.file)
     _assign_roles(segmenter.blocks)
     doc_iri = minter.document(slug)
-    ctx = _Context(source.file, slug, minter, doc_iri)
+    ctx = _Context(source.file, slug, minter, doc_iri, strict)
     units, notes_lines = _build_units(segmenter.blocks, footnotes, ctx)
     skipped = [SkippedLine(source.file, n, "document title", source.line(n)) for n in title_lines]
     skipped += [SkippedLine(source.file, n, "footnote separator", source.line(n)) for n in segmenter.separators]
@@ -756,9 +762,14 @@ def _check_coverage(source: SourceText, entry: FileEntry) -> None:
 
 
 def parse_new_declaration(source: SourceText, *, minter: Minter, title: str | None, slug: str | None,
-                          ) -> ParsedSource:
+                          strict: bool = True) -> ParsedSource:
     """Parse a declaration that is not in the catalogue: plain text or Markdown in the usual UN layout,
-    possibly extracted from a PDF (page numbers and running headers are skipped as page furniture)."""
+    possibly extracted from a PDF (page numbers and running headers are skipped as page furniture).
+
+    strict=False (for `crimecongress validate`) keeps the faults a drafter wants listed all at once instead
+    of stopping at the first: a paragraph number out of sequence keeps its printed number, a letter out of
+    sequence its printed label, a footnote marker without footnote text its reference, and a text without
+    any numbered paragraph is still read; the SHACL shapes then report each fault with its line."""
     furniture = detect_furniture(source)
     lines = _physical_lines(source, 1, len(source.lines), furniture)
     if not lines:
@@ -774,7 +785,7 @@ def parse_new_declaration(source: SourceText, *, minter: Minter, title: str | No
     document, skipped = _parse_body(source, slug=slug, kind="declaration", title=title, first=1,
                                     last=len(source.lines), minter=minter, manifestation="submitted text",
                                     body=_unwrap(lines[head:]), title_lines=title_lines,
-                                    extra_footnote_lines=(), furniture=furniture)
+                                    extra_footnote_lines=(), furniture=furniture, strict=strict)
     return ParsedSource(source.file, source.sha256, (document,), skipped)
 
 

@@ -42,7 +42,7 @@ DOWNLOAD_TYPES = {".ttl": "text/turtle; charset=utf-8", ".nt": "application/n-tr
                   ".nq": "application/n-quads", ".jsonld": "application/ld+json", ".sha256": TEXT,
                   ".rdf": "application/rdf+xml", ".trig": "application/trig", ".txt": TEXT, ".json": "application/json",
                   ".html": HTML, ".csv": "text/csv; charset=utf-8", ".svg": "image/svg+xml", ".png": "image/png",
-                  ".md": "text/markdown; charset=utf-8"}
+                  ".md": "text/markdown; charset=utf-8", ".gz": "application/gzip"}
 SECURITY_HEADERS = [("X-Content-Type-Options", "nosniff"), ("Referrer-Policy", "same-origin")]
 CSP = ("default-src 'none'; style-src 'self'; script-src 'self'; img-src 'self' data:; connect-src 'self'; "
        "form-action 'self'; base-uri 'none'; frame-ancestors 'none'")

@@ -34,7 +34,7 @@ RESERVED = {"sparql", "query", "search", "resolve", "_static"}   # the server's 
 # minted below. The static site gives them no folder of their own (they are four fifths of all IRIs); its
 # rewrite rules answer them with 303 to that resource.
 _SUB = re.compile(r"^(.+?)/(?:" + "|".join(SUB_RESOURCES) + r")/")
-TOP_LEVEL = ("dataset.ttl", "dataset.nt", "dataset.jsonld", "dataset.nq", "void.ttl", "ontology.ttl",
+TOP_LEVEL = ("dataset.ttl", "dataset.nt.gz", "dataset.jsonld", "dataset.nq", "void.ttl", "ontology.ttl",
              "taxonomy.ttl", "authorities.ttl", "MANIFEST.sha256")
 
 

@@ -1,0 +1,203 @@
+"""How long validation takes: the whole dataset with both engines, one new declaration end to end, and a
+synthetic dataset N times the size.
+
+    python benchmarks/validate.py [--dataset build/dataset.nt] [--runs 5] [--pyshacl-runs 1] [--scale 100]
+                                  [--skip-pyshacl] [--skip-scale]
+
+Measured (wall clock, median of RUNS unless said otherwise):
+
+    dataset, fast        crimecongress.validate.validate_graph(dataset.nt, engine="fast"): read, load the
+                         Store, run every check, locate the findings (what the build calls)
+    dataset, fast checks the same with the data already in a Store (the checks alone)
+    dataset, pyshacl     the reference engine on the same file (PYSHACL_RUNS runs)
+    corpus only, fast    the units without tags, SDG links and vocabularies (what the first release held)
+    draft end to end     `python -m crimecongress validate draft.md` in a fresh process, start-up included:
+                         the Doha Declaration saved as a new, uncatalogued text (parse, emit, validate, print)
+    SCALEx, fast         the dataset's (or, with --scale-of corpus, the corpus's) triples repeated SCALE
+                         times under renamed document IRIs (doc/{slug} -> doc/{slug}-copy-{k};
+                         vocabularies once), one run
+
+Goals on the project's 2-core machine: whole dataset < 0.5 s with the fast engine; a declaration end to end
+< 1.5 s. Writes the table to stdout and to benchmarks/results/validate.md.
+"""
+from __future__ import annotations
+
+import argparse
+import gc
+import platform
+import re
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+RESULTS = ROOT / "benchmarks" / "results"
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+DOC = b"<https://w3id.org/crime-congress/doc/"
+
+
+def timed(action, runs: int) -> tuple[float, object]:
+    times, result = [], None
+    for _ in range(runs):
+        gc.collect()
+        start = time.perf_counter()
+        result = action()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times), result
+
+
+def corpus_ntriples() -> bytes:
+    """The units of every catalogued document, without tags or vocabularies (emitted here)."""
+    from crimecongress.corpus import CATALOGUE_FILE, SOURCES_DIR, load_corpus
+    from crimecongress.corpus.catalogue import load_catalogue
+    from crimecongress.ids import Minter
+    from crimecongress.rdf.emit import corpus_graphs, new_graph
+    minter = Minter()
+    graph = new_graph(minter)
+    for document in corpus_graphs(load_corpus(SOURCES_DIR, minter=minter),
+                                  load_catalogue(SOURCES_DIR / CATALOGUE_FILE), minter):
+        graph += document.graph
+    return graph.serialize(format="nt", encoding="utf-8")
+
+
+def scaled(data: bytes, factor: int) -> bytes:
+    """The dataset with every line that mentions a document repeated under renamed document IRIs."""
+    lines = data.splitlines(keepends=True)
+    documents = [line for line in lines if DOC in line]
+    shared = [line for line in lines if DOC not in line]
+    rename = re.compile(rb"(<https://w3id\.org/crime-congress/doc/[a-z0-9-]+)")
+    out = shared + documents
+    for k in range(1, factor):
+        suffix = b"-copy-%d" % k
+        out.extend(rename.sub(lambda m: m.group(1) + suffix, line) for line in documents)
+    return b"".join(out)
+
+
+def doha_draft(directory: Path) -> Path:
+    """The Doha Declaration as a drafter would hand it in: a new file, not the catalogued source."""
+    lines = (ROOT / "sources" / "000_db17beb4dd61dc1a.txt").read_text(encoding="utf-8").splitlines()
+    path = directory / "draft-doha.md"
+    path.write_text("\n".join(lines[78:303]) + "\n", encoding="utf-8")
+    return path
+
+
+def draft_end_to_end(path: Path, runs: int) -> tuple[float, int]:
+    times, code = [], None
+    for _ in range(runs):
+        start = time.perf_counter()
+        run = subprocess.run([sys.executable, "-m", "crimecongress", "validate", str(path)], cwd=ROOT,
+                             capture_output=True, text=True)
+        times.append(time.perf_counter() - start)
+        code = run.returncode
+        if code not in (0, 1):
+            raise SystemExit(f"validate failed: {run.stderr.strip()}")
+    return statistics.median(times), code
+
+
+def peak_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--dataset", type=Path, default=None,
+                        help="N-Triples, optionally gzipped (default: build/dataset.nt or build/dataset.nt.gz)")
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--pyshacl-runs", type=int, default=1)
+    parser.add_argument("--scale", type=int, default=100)
+    parser.add_argument("--scale-of", choices=("dataset", "corpus"), default="dataset",
+                        help="what to repeat SCALE times (100x the full dataset needs about 18 GB of memory)")
+    parser.add_argument("--skip-pyshacl", action="store_true")
+    parser.add_argument("--skip-scale", action="store_true")
+    args = parser.parse_args()
+
+    from crimecongress.validate import as_data, validate_graph
+
+    rows: list[tuple[str, str, str, str]] = []   # what, triples, time, note
+    corpus = corpus_ntriples()
+    candidates = [args.dataset] if args.dataset else [ROOT / "build" / "dataset.nt", ROOT / "build" / "dataset.nt.gz"]
+    found = next((p for p in candidates if p.is_file()), None)
+    if found is not None:
+        data = found.read_bytes()
+        if found.suffix == ".gz":
+            import gzip
+            data = gzip.decompress(data)
+        source = str(found.relative_to(ROOT)) if found.is_relative_to(ROOT) else str(found)
+    else:
+        data, source = corpus, "corpus only (no build/dataset.nt)"
+    with tempfile.TemporaryDirectory() as tmp:
+        tmp = Path(tmp)
+        dataset = tmp / "dataset.nt"
+        dataset.write_bytes(data)
+        seconds, report = timed(lambda: validate_graph(dataset, engine="fast"), args.runs)
+        triples = report.triples
+        rows.append(("dataset, fast", f"{triples:,}", f"{seconds:.3f} s",
+                     f"{source}; {len(report.findings)} findings; goal < 0.5 s"))
+
+        prepared = as_data(dataset)
+        store, literals = prepared.store()
+
+        def checks_only():
+            from crimecongress.validate import _fast, ontology_text
+            import pyoxigraph as ox
+            copy = ox.Store()
+            copy.extend(store.quads_for_pattern(None, None, None, ox.DefaultGraph()))
+            copy.load(ontology_text().encode(), format=ox.RdfFormat.TURTLE)
+            start = time.perf_counter()
+            _fast(copy, literals, "https://w3id.org/crime-congress/")
+            return time.perf_counter() - start
+
+        check_times = [checks_only() for _ in range(args.runs)]
+        rows.append(("dataset, fast checks", f"{triples:,}", f"{statistics.median(check_times):.3f} s",
+                     "data already in a Store: the SPARQL checks alone"))
+
+        corpus_file = tmp / "corpus.nt"
+        corpus_file.write_bytes(corpus)
+        seconds, corpus_report = timed(lambda: validate_graph(corpus_file, engine="fast"), args.runs)
+        rows.append(("corpus only, fast", f"{corpus_report.triples:,}", f"{seconds:.3f} s",
+                     "units and provenance, no tags/SDG/vocabularies"))
+
+        if not args.skip_pyshacl:
+            seconds, reference = timed(lambda: validate_graph(dataset, engine="pyshacl"), args.pyshacl_runs)
+            same = reference.keys() == report.keys()
+            rows.append(("dataset, pyshacl", f"{triples:,}", f"{seconds:.1f} s",
+                         f"{args.pyshacl_runs} run(s); same findings as fast: {same}"))
+            seconds, _ = timed(lambda: validate_graph(corpus_file, engine="pyshacl"), args.pyshacl_runs)
+            rows.append(("corpus only, pyshacl", f"{corpus_report.triples:,}", f"{seconds:.1f} s",
+                         f"{args.pyshacl_runs} run(s)"))
+
+        draft = doha_draft(tmp)
+        draft_end_to_end(draft, 1)                       # warm the file cache and bytecode
+        seconds, code = draft_end_to_end(draft, args.runs)
+        rows.append(("draft end to end", "", f"{seconds:.3f} s",
+                     f"`crimecongress validate` on the Doha text as a new draft, fresh process; exit {code}; goal < 1.5 s"))
+
+        if not args.skip_scale:
+            big = tmp / f"{args.scale_of}-x{args.scale}.nt"
+            big.write_bytes(scaled(data if args.scale_of == "dataset" else corpus, args.scale))
+            del data
+            gc.collect()
+            start = time.perf_counter()
+            big_report = validate_graph(big, engine="fast")
+            seconds = time.perf_counter() - start
+            rows.append((f"{args.scale}x {args.scale_of}, fast", f"{big_report.triples:,}", f"{seconds:.1f} s",
+                         f"1 run; {len(big_report.findings)} findings; peak RSS {peak_mb():,.0f} MB"))
+
+    header = ("| measurement | triples | time | note |", "|---|---:|---:|---|")
+    table = "\n".join(header + tuple(f"| {a} | {b} | {c} | {d} |" for a, b, c, d in rows))
+    machine = f"{platform.python_implementation()} {platform.python_version()}, {platform.machine()}, " \
+              f"{len(__import__('os').sched_getaffinity(0))} cores"
+    text = (f"# Validation timings\n\nMedian of {args.runs} runs unless noted; {machine}.\n"
+            f"Produced by `python benchmarks/validate.py`.\n\n{table}\n")
+    print(text)
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    (RESULTS / "validate.md").write_text(text, encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,81 @@
+"""`crimecongress query`: SPARQL over the built dataset, from the command line, with no server."""
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from .errors import InputError, InvalidDocument
+
+# Prefixes a query may use without declaring them.
+PREFIXES = {
+    "uncc": "https://w3id.org/crime-congress/ontology#",
+    "doc": "https://w3id.org/crime-congress/doc/",
+    "theme": "https://w3id.org/crime-congress/theme/",
+    "instrument": "https://w3id.org/crime-congress/instrument/",
+    "actor": "https://w3id.org/crime-congress/actor/",
+    "eli": "http://data.europa.eu/eli/ontology#",
+    "oa": "http://www.w3.org/ns/oa#",
+    "prov": "http://www.w3.org/ns/prov#",
+    "skos": "http://www.w3.org/2004/02/skos/core#",
+    "dcterms": "http://purl.org/dc/terms/",
+    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
+    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
+    "xsd": "http://www.w3.org/2001/XMLSchema#",
+    "sdg": "http://metadata.un.org/sdg/",
+}
+
+
+def with_prefixes(query: str) -> str:
+    """The query with the usual prefixes declared in front (a query's own declarations come later and win).
+
+    They share the query's first line, so that a syntax error's line number is the user's own."""
+    head = "".join(f"PREFIX {name}: <{iri}> " for name, iri in PREFIXES.items())
+    return head + query
+
+
+def open_store(build_dir: Path) -> ox.Store:
+    dump = Path(build_dir) / "dataset.nq"
+    if not dump.exists():
+        raise InputError("no dataset here", file=str(dump), hint="run `make build` or `crimecongress build` first")
+    store = ox.Store()
+    store.bulk_load(path=str(dump), format=ox.RdfFormat.N_QUADS)
+    return store
+
+
+def _cell(term) -> str:
+    return "" if term is None else term.value
+
+
+def run_query(store: ox.Store, query: str, fmt: str) -> str:
+    """Run a read-only query and render its answer: table, csv or json for SELECT; turtle for graphs."""
+    try:
+        result = store.query(with_prefixes(query), use_default_graph_as_union=True)
+    except SyntaxError as error:
+        raise InvalidDocument(f"the query does not parse: {error}") from None
+    if isinstance(result, bool):
+        return "true" if result else "false"
+    if isinstance(result, ox.QueryTriples):
+        return ox.serialize(list(result), format=ox.RdfFormat.TURTLE,
+                            prefixes={k: v for k, v in PREFIXES.items() if k != "doc"}).decode()
+    names = [variable.value for variable in result.variables]
+    rows = [[_cell(row[name]) for name in names] for row in result]
+    if fmt == "json":
+        return json.dumps([dict(zip(names, row)) for row in rows], ensure_ascii=False, indent=1)
+    if fmt == "csv":
+        out = io.StringIO()
+        writer = csv.writer(out)
+        writer.writerow(names)
+        writer.writerows(rows)
+        return out.getvalue().rstrip("\n")
+    widths = [min(100, max([len(n)] + [len(r[i]) for r in rows])) for i, n in enumerate(names)]
+    lines = [" | ".join(n.ljust(w) for n, w in zip(names, widths)),
+             "-+-".join("-" * w for w in widths)]
+    widths[-1] = max(len(r[-1]) for r in rows) if rows else widths[-1]  # the last column is never cut
+    lines += [" | ".join((c if len(c) <= w else c[: w - 1] + "…").ljust(w) for c, w in zip(r, widths)).rstrip()
+              for r in rows]
+    lines.append(f"({len(rows)} row{'s' if len(rows) != 1 else ''})")
+    return "\n".join(lines)

@@ -7,8 +7,6 @@ from __future__ import annotations
 import gc
 import hashlib
 import json
-import os
-import shutil
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,7 +17,8 @@ from rdflib import Graph, Literal, URIRef
 from . import __version__
 from .corpus import SOURCES_DIR, CATALOGUE_FILE, load_corpus
 from .corpus.catalogue import load_catalogue
-from .errors import CrimeCongressError, InvalidDocument
+from .errors import InvalidDocument
+from .fileio import write_tree_atomically
 from .export import gzipped, jsonld, load_context, nquads, ntriples, turtle
 from .ids import Minter
 from .rdf.emit import corpus_graphs, new_graph
@@ -197,28 +196,6 @@ def _in_order(documents, graphs_by_slug: dict[str, Graph]):
     return [graphs_by_slug.get(d.slug, Graph()) for d in documents]
 
 
-def write_atomically(out_dir: Path, files: dict[str, bytes]) -> None:
-    """Write every file into a fresh sibling directory, then swap it in: readers never see half a build."""
-    out_dir = out_dir.resolve()
-    staging = out_dir.with_name(f".{out_dir.name}.new-{os.getpid()}")
-    retired = out_dir.with_name(f".{out_dir.name}.old-{os.getpid()}")
-    shutil.rmtree(staging, ignore_errors=True)
-    try:
-        for path, data in files.items():
-            target = staging / path
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(data)
-        if out_dir.exists():
-            out_dir.rename(retired)
-        staging.rename(out_dir)
-    except OSError as exc:
-        shutil.rmtree(staging, ignore_errors=True)
-        if retired.exists() and not out_dir.exists():
-            retired.rename(out_dir)
-        raise CrimeCongressError(f"cannot write the build: {exc.strerror}", file=str(out_dir)) from None
-    shutil.rmtree(retired, ignore_errors=True)
-
-
 def build(out_dir: Path, minter: Minter, progress: Progress, *, check_owl: bool = True) -> BuildResult:
     # Millions of long-lived rdflib objects and no reference cycles worth collecting: the cyclic garbage
     # collector only costs time here (measured by benchmarks/scale.py).
@@ -227,5 +204,5 @@ def build(out_dir: Path, minter: Minter, progress: Progress, *, check_owl: bool 
         files, total, timings = release_files(minter, progress, check_owl=check_owl)
     finally:
         gc.enable()
-    write_atomically(out_dir, files)
+    write_tree_atomically(out_dir, sorted(files.items()), what="build")
     return BuildResult(out_dir, tuple(sorted(files)), total, tuple(timings))

@@ -12,15 +12,13 @@ which then replaces the old site in one rename.
 """
 from __future__ import annotations
 
-import os
 import re
-import shutil
 import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
-from ..errors import CrimeCongressError
+from ..fileio import write_tree_atomically
 from . import assets
 from .app import App
 from .data import SUB_RESOURCES
@@ -111,30 +109,7 @@ def write_site(build_dir: Path, out_dir: Path, *, base: str | None = None, dumps
     app.static_links = True
     app.context_ref = app.base + "context.jsonld"     # served at the top level (and under dataset/)
     out_dir = Path(out_dir).resolve()
-    staging = out_dir.with_name(f".{out_dir.name}.new-{os.getpid()}")
-    retired = out_dir.with_name(f".{out_dir.name}.old-{os.getpid()}")
-    shutil.rmtree(staging, ignore_errors=True)
-    count = 0
-    try:
-        made: set[Path] = set()
-        for rel, data in site_files(app, dumps=dumps):
-            target = staging / rel
-            if target.parent not in made:
-                target.parent.mkdir(parents=True, exist_ok=True)
-                made.add(target.parent)
-            target.write_bytes(data)
-            count += 1
-            if progress and count % 5000 == 0:
-                progress(f"  {count} files …")
-        if out_dir.exists():
-            out_dir.rename(retired)
-        staging.rename(out_dir)
-    except OSError as exc:
-        shutil.rmtree(staging, ignore_errors=True)
-        if retired.exists() and not out_dir.exists():
-            retired.rename(out_dir)
-        raise CrimeCongressError(f"cannot write the site: {exc.strerror}", file=str(out_dir)) from None
-    shutil.rmtree(retired, ignore_errors=True)
+    count = write_tree_atomically(out_dir, site_files(app, dumps=dumps), what="site", progress=progress)
     return SiteResult(out_dir, len(resources(app)), count, time.perf_counter() - started)
 
 

@@ -1,6 +1,7 @@
 """`crimecongress build`: every released file, from the sources, in one deterministic run.
 
-parse -> tag -> link -> emit -> validate (SHACL) -> check (OWL consistency) -> serialise -> write build/ atomically.
+parse -> tag -> link -> emit and write each graph -> validate (SHACL) -> check (OWL consistency) -> write the
+whole-dataset dumps -> write build/ atomically.
 """
 from __future__ import annotations
 
@@ -10,18 +11,22 @@ import json
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Mapping, Sequence
 
+import pyoxigraph as ox
 from rdflib import Graph, Literal, URIRef
 
 from . import __version__
 from .corpus import SOURCES_DIR, CATALOGUE_FILE, load_corpus
-from .corpus.catalogue import load_catalogue
+from .corpus.catalogue import DocumentFacts, load_catalogue
 from .errors import InvalidDocument
 from .fileio import write_tree_atomically
-from .export import gzipped, jsonld, load_context, nquads, ntriples, turtle
+from .export import (Statements, converted, gzipped, jsonld, load_context, merge_lines, nquads_lines,
+                     ntriples, parse_ntriples, statements, turtle)
 from .ids import Minter
-from .rdf.emit import corpus_graphs, new_graph
+from .model import Document
+from .rdf.emit import new_graph
+from .tagging.model import Tag
 from .validate import format_text, validate_graph, validation_files
 from .rdf.namespaces import DCAT, DCTERMS, RDF, RDFS, VOID, XSD, uncc
 
@@ -68,7 +73,7 @@ def _ontology_graph(minter: Minter) -> Graph:
     return graph
 
 
-def _dataset_description(minter: Minter, named: list[tuple[str, Graph]], files: dict[str, bytes],
+def _dataset_description(minter: Minter, named: list[tuple[str, int]], files: dict[str, bytes],
                          total: int) -> Graph:
     """VoID and DCAT: what the dataset holds, its dumps, counts, vocabularies, licence and version."""
     term = uncc(minter)
@@ -91,11 +96,11 @@ def _dataset_description(minter: Minter, named: list[tuple[str, Graph]], files: 
                        "http://www.w3.org/ns/prov#", "http://www.w3.org/ns/oa#", "http://purl.org/dc/terms/",
                        "http://www.w3.org/ns/org#", minter.term("")):
         graph.add((dataset, VOID.vocabulary, URIRef(vocabulary)))
-    for name, g in named:
+    for name, triples in named:
         part = URIRef(name)
         graph.add((dataset, VOID.subset, part))
         graph.add((part, RDF.type, VOID.Dataset))
-        graph.add((part, VOID.triples, Literal(len(g), datatype=XSD.integer)))
+        graph.add((part, VOID.triples, Literal(triples, datatype=XSD.integer)))
     media = {".ttl": "text/turtle", ".nt": "application/n-triples", ".jsonld": "application/ld+json",
              ".nq": "application/n-quads"}
     gzip_type = URIRef("http://www.iana.org/assignments/media-types/application/gzip")
@@ -117,11 +122,81 @@ def _dataset_description(minter: Minter, named: list[tuple[str, Graph]], files: 
     return graph
 
 
+@dataclass(frozen=True)
+class GraphDump:
+    """One named graph, written once: its sorted N-Triples, kept for the whole-dataset dumps."""
+    name: str
+    ntriples: bytes
+
+    @property
+    def triples(self) -> int:
+        return self.ntriples.count(b"\n")
+
+
+def document_statements(document: Document, facts: DocumentFacts, minter: Minter,
+                        footnotes: Mapping[str, tuple[str, ...]] | None, tags: Sequence[Tag]) -> list[ox.Triple]:
+    """A document's statements with its tags, without duplicates (two tags may share their plain triple)."""
+    from .rdf.emit import document_graph
+    from .rdf.namespaces import uncc as terms
+    from .rdf.tags import tag_triples
+    unique = set(converted(document_graph(document, facts, minter, footnotes)))
+    term = terms(minter)
+    unique.update(converted(triple for tag in tags for triple in tag_triples(tag, minter, term)))
+    return list(unique)
+
+
+class GraphWriter:
+    """Writes each graph's files into `files` as the graph comes, and keeps only its sorted N-Triples
+    (`dumps`), from which `write_whole` makes the whole-dataset files."""
+
+    def __init__(self, minter: Minter, files: dict[str, bytes]):
+        self.minter, self.files = minter, files
+        self.context = load_context(minter.base)
+        self.context_url = minter.base + "context.jsonld"
+        self.dumps: list[GraphDump] = []
+
+    def graph(self, name: str, graph: Statements, stem: str | None, *, full: bool = False) -> None:
+        """Convert the graph once and write its files under `stem` (Turtle; with `full`, also gzipped
+        N-Triples and JSON-LD); then it can go."""
+        triples = statements(graph)
+        lines = ntriples(triples)
+        if stem is not None:
+            self.files[f"{stem}.ttl"] = turtle(triples, self.minter.base)
+            if full:
+                self.files[f"{stem}.nt.gz"] = gzipped(lines)
+                self.files[f"{stem}.jsonld"] = jsonld(triples, self.context_url, self.context)
+        self.dumps.append(GraphDump(self.minter.graph(name), lines))
+
+    def documents(self, documents: Sequence[Document], facts: Callable[[str], DocumentFacts],
+                  footnotes: Mapping[str, tuple[str, ...]] | None, tags: Sequence[Tag]) -> None:
+        """Each document's graph, with its tags, written and dropped in turn."""
+        from .rdf.tags import tags_by_document
+        document_tags = tags_by_document(tags, {unit.iri: d.slug for d in documents for unit in d.units})
+        for document in documents:
+            triples = document_statements(document, facts(document.slug), self.minter, footnotes,
+                                          document_tags.get(document.slug, ()))
+            self.graph(document.slug, triples, f"doc/{document.slug}", full=True)
+
+    def whole(self) -> bytes:
+        """The whole dataset as sorted N-Triples (a statement in two graphs once)."""
+        return merge_lines(d.ntriples for d in self.dumps)
+
+    def write_whole(self, whole: bytes) -> None:
+        triples = parse_ntriples(whole)
+        self.files["dataset.ttl"] = turtle(triples, self.minter.base)
+        self.files["dataset.nt.gz"] = gzipped(whole)
+        self.files["dataset.jsonld"] = jsonld(triples, self.context_url, self.context)
+        self.files["dataset.nq"] = nquads_lines((d.name, d.ntriples) for d in self.dumps)
+        self.files["context.jsonld"] = (json.dumps(self.context, indent=2, ensure_ascii=False) + "\n").encode()
+
+
 def release_files(minter: Minter, progress: Progress, *, check_owl: bool = True) -> tuple[dict[str, bytes], int, list]:
-    """Compute every released file in memory: {relative path: bytes}."""
+    """Compute every released file in memory: {relative path: bytes}.
+
+    Each graph is emitted, written and dropped in turn (a document's graph with its tags); the
+    whole-dataset dumps, the validation and the consistency check read the graphs' merged N-Triples."""
     from .figures import figures
     from .linking import link_corpus
-    from .rdf.tags import tags_graphs_by_document
     from .rdf.vocabulary import authorities_graph, taxonomy_graph
     from .tagging import identify_footnotes, tag_corpus
     from .vocab import load_vocabulary
@@ -133,67 +208,37 @@ def release_files(minter: Minter, progress: Progress, *, check_owl: bool = True)
     footnotes = identify_footnotes(corpus, vocabulary, minter)
     tags = steps.run("tagging themes, instruments and actors", lambda: tag_corpus(corpus, vocabulary, minter))
     linked = steps.run("linking SDG targets and lineage", lambda: link_corpus(corpus, tags, vocabulary, minter))
+    files: dict[str, bytes] = {"ontology.ttl": _ontology_text(minter).encode("utf-8")}
+    writer = GraphWriter(minter, files)
 
-    def emit():
-        documents = corpus_graphs(corpus, catalogue, minter, footnotes)
-        unit_documents = {unit.iri: document.slug for document in corpus.documents for unit in document.units}
-        for document, tag_graph in zip(documents, _in_order(documents, tags_graphs_by_document(
-                tags, minter, unit_documents))):
-            graph = document.graph
-            graph += tag_graph
-        named = [(minter.graph("ontology"), _ontology_graph(minter)),
-                 (minter.graph("taxonomy"), taxonomy_graph(vocabulary, minter)),
-                 (minter.graph("authorities"), authorities_graph(vocabulary, minter))]
-        named += [(minter.graph(name), graph) for name, graph in linked.graphs]
-        named += [(minter.graph(d.slug), d.graph) for d in documents]
-        return documents, named
+    def emit_and_write() -> None:
+        writer.graph("ontology", _ontology_graph(minter), None)
+        writer.graph("taxonomy", taxonomy_graph(vocabulary, minter), "taxonomy")
+        writer.graph("authorities", authorities_graph(vocabulary, minter), "authorities")
+        for name, graph in linked.graphs:
+            writer.graph(name, graph, name)
+        writer.documents(corpus.documents, catalogue.facts, footnotes, tags)
 
-    documents, named = steps.run("emitting RDF", emit)
-    whole = new_graph(minter)
-    for _, graph in named:
-        whole += graph
+    steps.run("emitting RDF and writing each graph", emit_and_write)
+    whole = writer.whole()
     report = steps.run("validating with the SHACL shapes", lambda: validate_graph(whole, base=minter.base))
     if not report.conforms:
         raise InvalidDocument(f"the dataset does not conform to the shapes:\n{format_text(report)}",
                               hint="fix the source or the mapping named above; nothing was written")
     if check_owl:
-        from .reasoning import check_consistency_graph
-        steps.run("checking OWL consistency (HermiT)", lambda: check_consistency_graph(whole))
-
-    context = load_context(minter.base)
-    context_url = minter.base + "context.jsonld"
-
-    def serialise():
-        files: dict[str, bytes] = {}
-        for name, graph in named[1:3 + len(linked.graphs)]:
-            files[f"{name.rsplit('/', 1)[-1]}.ttl"] = turtle(graph, minter.base)
-        files["ontology.ttl"] = _ontology_text(minter).encode("utf-8")
-        for d in documents:
-            files[f"doc/{d.slug}.ttl"] = turtle(d.graph, minter.base)
-            files[f"doc/{d.slug}.nt.gz"] = gzipped(ntriples(d.graph))
-            files[f"doc/{d.slug}.jsonld"] = jsonld(d.graph, context_url, context)
-        files["dataset.ttl"] = turtle(whole, minter.base)
-        files["dataset.nt.gz"] = gzipped(ntriples(whole))
-        files["dataset.jsonld"] = jsonld(whole, context_url, context)
-        files["dataset.nq"] = nquads(named)
-        files["context.jsonld"] = (json.dumps(context, indent=2, ensure_ascii=False) + "\n").encode()
-        return files
-
-    files = steps.run("serialising Turtle, N-Triples, JSON-LD and N-Quads", serialise)
+        from .reasoning import check_consistency_ntriples
+        steps.run("checking OWL consistency (HermiT)", lambda: check_consistency_ntriples(whole))
+    steps.run("writing the whole-dataset Turtle, N-Triples, JSON-LD and N-Quads", lambda: writer.write_whole(whole))
     files.update(validation_files(report))
     files.update(steps.run("drawing the figures", lambda: figures(corpus, tags, linked.sdg_links,
                                                                    vocabulary=vocabulary,
                                                                    catalogue=linked.catalogue)))
-    void = _dataset_description(minter, named, files, len(whole))
+    total = whole.count(b"\n")
+    void = _dataset_description(minter, [(d.name, d.triples) for d in writer.dumps], files, total)
     files["void.ttl"] = turtle(void, minter.base)
     files["MANIFEST.sha256"] = "".join(f"{hashlib.sha256(files[p]).hexdigest()}  {p}\n"
                                        for p in sorted(files)).encode()
-    return files, len(whole), steps.timings
-
-
-def _in_order(documents, graphs_by_slug: dict[str, Graph]):
-    """The tag graph of each document, in the documents' order (an empty graph where none was tagged)."""
-    return [graphs_by_slug.get(d.slug, Graph()) for d in documents]
+    return files, total, steps.timings
 
 
 def build(out_dir: Path, minter: Minter, progress: Progress, *, check_owl: bool = True) -> BuildResult:

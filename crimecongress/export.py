@@ -1,21 +1,30 @@
 """Serialisers for the released files, each deterministic: the same graph always gives the same bytes.
 
-Turtle comes from rdflib's `longturtle` (byte-stable); N-Triples and N-Quads are sorted lines written by
-pyoxigraph; JSON-LD is compacted here against the published context, with nodes and values sorted.
+Every writer takes a graph's statements as pyoxigraph triples (an rdflib Graph is converted first), so
+that the build converts each graph once and writes its Turtle, N-Triples and JSON-LD from the same list.
+Turtle is written by pyoxigraph with the statements sorted; N-Triples and N-Quads are sorted lines;
+JSON-LD is compacted here against the published context, with nodes and values sorted. The whole-dataset
+dumps are merged from the graphs' sorted lines (`merge_lines`, `nquads_lines`), so that the build never
+holds the whole dataset as Python objects.
 """
 from __future__ import annotations
 
 import gzip
+import heapq
 import json
 from pathlib import Path
-from typing import Iterable
+from typing import Iterable, Sequence, Union
 
 import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, URIRef
-from rdflib.namespace import RDF, XSD
 
 CONTEXT_FILE = Path(__file__).resolve().parents[1] / "ontology" / "context.jsonld"
 DEFAULT_BASE = "https://w3id.org/crime-congress/"
+_RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+_XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+
+# What the writers accept: an rdflib Graph, or statements already converted by `statements`.
+Statements = Union[Graph, Sequence[ox.Triple]]
 
 
 # Prefixes for Turtle output: those whose local names are plain words (document IRIs, with slashes, stay whole).
@@ -31,13 +40,39 @@ TURTLE_PREFIXES = {
 }
 
 
-def turtle(graph: Graph, base: str = DEFAULT_BASE) -> bytes:
+def statements(graph: Statements) -> Sequence[ox.Triple]:
+    """The statements as pyoxigraph triples; a blank node is an error (published data has none)."""
+    return converted(graph) if isinstance(graph, Graph) else graph
+
+
+def converted(triples: Iterable[tuple]) -> list[ox.Triple]:
+    """rdflib triples as pyoxigraph triples."""
+    out = []
+    for triple in triples:
+        s, p, o = triple
+        out.append(ox.Triple(_ox_term(s, triple), _ox_term(p, triple), _ox_term(o, triple)))
+    return out
+
+
+def _ox_term(term, triple):
+    if isinstance(term, URIRef):
+        return ox.NamedNode(str(term))
+    if isinstance(term, Literal):
+        if term.language:
+            return ox.Literal(str(term), language=term.language)
+        if term.datatype:
+            return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
+        return ox.Literal(str(term))
+    if isinstance(term, BNode):
+        raise ValueError(f"blank node in published data: {triple}")
+    raise ValueError(f"cannot publish term {term!r}")
+
+
+def turtle(graph: Statements, base: str = DEFAULT_BASE) -> bytes:
     """Turtle with the statements sorted by subject, predicate and object, one blank line between subjects.
 
     Written by pyoxigraph: two orders of magnitude faster than rdflib's longturtle at this size, and as stable."""
-    _check_no_blank_nodes(graph)
-    triples = sorted((ox.Triple(_ox_term(s), _ox_term(p), _ox_term(o)) for s, p, o in graph),
-                     key=lambda t: (t.subject.value, t.predicate.value, str(t.object)))
+    triples = sorted(statements(graph), key=lambda t: (t.subject.value, t.predicate.value, str(t.object)))
     prefixes = {name: (base + iri if not iri.startswith("http") else iri) for name, iri in TURTLE_PREFIXES.items()}
     body = ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=prefixes).split(b"\n")
     # our own header, sorted (not the writer's order), then a blank line before each new subject
@@ -51,43 +86,40 @@ def turtle(graph: Graph, base: str = DEFAULT_BASE) -> bytes:
     return b"\n".join(out)
 
 
-def _check_no_blank_nodes(graph: Graph) -> None:
-    for triple in graph:
-        if any(isinstance(term, BNode) for term in triple):
-            raise ValueError(f"blank node in published data: {triple}")
-
-
-def _ox_term(term):
-    if isinstance(term, URIRef):
-        return ox.NamedNode(str(term))
-    if isinstance(term, Literal):
-        if term.language:
-            return ox.Literal(str(term), language=term.language)
-        if term.datatype:
-            return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
-        return ox.Literal(str(term))
-    raise ValueError(f"cannot publish term {term!r}")
-
-
-def _sorted_lines(quads: Iterable[ox.Quad], fmt: ox.RdfFormat) -> bytes:
+def ntriples(graph: Statements) -> bytes:
     """One statement per line, sorted and without duplicates (the order of a set is not stable)."""
-    lines = set(ox.serialize(list(quads), format=fmt).splitlines(keepends=True))
+    lines = set(ox.serialize(list(statements(graph)), format=ox.RdfFormat.N_TRIPLES).splitlines(keepends=True))
     return b"".join(sorted(lines))
 
 
-def ntriples(graph: Graph) -> bytes:
-    _check_no_blank_nodes(graph)
-    return _sorted_lines((ox.Quad(_ox_term(s), _ox_term(p), _ox_term(o)) for s, p, o in graph), ox.RdfFormat.N_TRIPLES)
+def parse_ntriples(data: bytes) -> list[ox.Triple]:
+    return list(ox.parse(data, format=ox.RdfFormat.N_TRIPLES))
 
 
-def nquads(named_graphs: Iterable[tuple[str, Graph]]) -> bytes:
+def merge_lines(sorted_dumps: Iterable[bytes]) -> bytes:
+    """Sorted N-Triples dumps merged into one sorted dump without duplicates (a statement may be in two graphs)."""
+    out, last = [], None
+    for line in heapq.merge(*(dump.splitlines(keepends=True) for dump in sorted_dumps)):
+        if line != last:
+            out.append(line)
+            last = line
+    return b"".join(out)
+
+
+def nquads_lines(named_dumps: Iterable[tuple[str, bytes]]) -> bytes:
+    """One sorted N-Quads dump from sorted N-Triples dumps, each graph under its name.
+
+    Appending the graph name keeps each dump's order (a line is never a prefix of another: each ends in
+    " .\\n"), so merging the rewritten dumps sorts the whole."""
+    def quads(name: str, dump: bytes) -> list[bytes]:
+        suffix = f" <{name}> .\n".encode()
+        return [line[:-3] + suffix for line in dump.splitlines(keepends=True)]
+    return b"".join(heapq.merge(*(quads(name, dump) for name, dump in named_dumps)))
+
+
+def nquads(named_graphs: Iterable[tuple[str, Statements]]) -> bytes:
     """One N-Quads dump with each graph under its name."""
-    quads = []
-    for name, graph in named_graphs:
-        _check_no_blank_nodes(graph)
-        g = ox.NamedNode(name)
-        quads.extend(ox.Quad(_ox_term(s), _ox_term(p), _ox_term(o), g) for s, p, o in graph)
-    return _sorted_lines(quads, ox.RdfFormat.N_QUADS)
+    return nquads_lines((name, ntriples(graph)) for name, graph in named_graphs)
 
 
 def gzipped(data: bytes) -> bytes:
@@ -109,6 +141,7 @@ class _Compactor:
         self.prefixes = {k: v for k, v in ctx.items() if isinstance(v, str) and not k.startswith("@")
                          and v.endswith(("#", "/"))}
         self.terms: dict[str, tuple[str, dict]] = {}
+        self._compacted: dict[str, str] = {}          # compact_iri is called for every statement
         for key, value in ctx.items():
             if isinstance(value, dict) and "@id" in value:
                 self.terms.setdefault(self.expand(value["@id"]), (key, value))
@@ -118,6 +151,12 @@ class _Compactor:
         return self.prefixes[prefix] + local if prefix in self.prefixes else curie
 
     def compact_iri(self, iri: str) -> str:
+        known = self._compacted.get(iri)
+        if known is None:
+            known = self._compacted[iri] = self._compact(iri)
+        return known
+
+    def _compact(self, iri: str) -> str:
         best = iri
         for prefix, namespace in self.prefixes.items():
             if iri.startswith(namespace) and len(iri) - len(namespace) + len(prefix) + 1 < len(best):
@@ -125,32 +164,35 @@ class _Compactor:
         return best
 
     def value(self, definition: dict | None, obj):
-        if isinstance(obj, URIRef):
+        if isinstance(obj, ox.NamedNode):
             if definition and definition.get("@type") == "@id":
-                return str(obj)
-            return {"@id": str(obj)}
+                return obj.value
+            return {"@id": obj.value}
+        language = obj.language
+        datatype = None if language or obj.datatype.value == _XSD_STRING else obj.datatype.value
         if definition is not None:
-            if obj.language and definition.get("@language") == obj.language:
-                return str(obj)
-            if obj.datatype and "@type" in definition and self.expand(definition["@type"]) == str(obj.datatype):
-                return str(obj)
-            if not obj.language and not obj.datatype and "@type" not in definition and "@language" not in definition:
-                return str(obj)
-        if obj.language:
-            return {"@value": str(obj), "@language": obj.language}
-        if obj.datatype and obj.datatype != XSD.string:
-            return {"@value": str(obj), "@type": self.compact_iri(str(obj.datatype))}
-        return {"@value": str(obj)}
+            if language and definition.get("@language") == language:
+                return obj.value
+            if datatype and "@type" in definition and self.expand(definition["@type"]) == datatype:
+                return obj.value
+            if not language and not datatype and "@type" not in definition and "@language" not in definition:
+                return obj.value
+        if language:
+            return {"@value": obj.value, "@language": language}
+        if datatype:
+            return {"@value": obj.value, "@type": self.compact_iri(datatype)}
+        return {"@value": obj.value}
 
-    def node(self, subject: URIRef, pairs: list) -> dict:
-        node: dict = {"id": str(subject)}
+    def node(self, subject: str, pairs: list) -> dict:
+        node: dict = {"id": subject}
         for predicate, obj in pairs:
-            if predicate == RDF.type:
-                node.setdefault("type", []).append(self.compact_iri(str(obj)))
+            if predicate == _RDF_TYPE:
+                node.setdefault("type", []).append(self.compact_iri(obj.value))
                 continue
-            key, definition = self.terms.get(str(predicate), (self.compact_iri(str(predicate)), None))
-            if definition and definition.get("@container") == "@language" and isinstance(obj, Literal) and obj.language:
-                node.setdefault(key, {}).setdefault(obj.language, []).append(str(obj))
+            key, definition = self.terms.get(predicate) or (self.compact_iri(predicate), None)
+            if definition and definition.get("@container") == "@language" and isinstance(obj, ox.Literal) \
+                    and obj.language:
+                node.setdefault(key, {}).setdefault(obj.language, []).append(obj.value)
                 continue
             node.setdefault(key, []).append(self.value(definition, obj))
         return {key: _single(value) for key, value in node.items()}
@@ -161,18 +203,18 @@ def _single(value):
     if isinstance(value, dict):
         return {k: _single(v) for k, v in sorted(value.items())}
     if isinstance(value, list):
-        value = sorted(value, key=lambda v: json.dumps(v, sort_keys=True, ensure_ascii=False))
-        return value[0] if len(value) == 1 else value
+        if len(value) == 1:
+            return value[0]
+        return sorted(value, key=lambda v: json.dumps(v, sort_keys=True, ensure_ascii=False))
     return value
 
 
-def jsonld(graph: Graph, context_url: str, context: dict) -> bytes:
+def jsonld(graph: Statements, context_url: str, context: dict) -> bytes:
     """Compact JSON-LD: {"@context": URL, "@graph": [nodes sorted by id]}."""
-    _check_no_blank_nodes(graph)
     compactor = _Compactor(context)
-    by_subject: dict[URIRef, list] = {}
-    for s, p, o in graph:
-        by_subject.setdefault(s, []).append((p, o))
+    by_subject: dict[str, list] = {}
+    for triple in statements(graph):
+        by_subject.setdefault(triple.subject.value, []).append((triple.predicate.value, triple.object))
     nodes = [compactor.node(s, pairs) for s, pairs in sorted(by_subject.items())]
     document = {"@context": context_url, "@graph": nodes}
     return (json.dumps(document, ensure_ascii=False, indent=1, sort_keys=True) + "\n").encode("utf-8")

@@ -153,6 +153,11 @@ def check_consistency(ontology_ttl: Path, data_nt: Path | None = None) -> Reason
 
 
 def check_consistency_graph(graph: Graph, where: str = "the built graph") -> ReasonerResult:
-    """HermiT on an rdflib graph that holds the ontology and the data together (as the build has them)."""
+    """HermiT on an rdflib graph that holds the ontology and the data together."""
     ntriples = graph.serialize(format="nt", encoding="utf-8")
     return _hermit(ntriples, len(graph), where)
+
+
+def check_consistency_ntriples(ntriples: bytes, where: str = "the built dataset") -> ReasonerResult:
+    """HermiT on N-Triples that hold the ontology and the data together (as the build has them)."""
+    return _hermit(ntriples, _count(ntriples), where)

@@ -91,14 +91,10 @@ def tags_graph(tags: Tags, minter: Minter) -> Graph:
     return graph
 
 
-def tags_graphs_by_document(tags: Tags, minter: Minter, documents: dict[str, str]) -> dict[str, Graph]:
-    """The tags split by the document of the tagged unit: {document slug: graph}. `documents` maps each
+def tags_by_document(tags: Tags, documents: dict[str, str]) -> dict[str, list[Tag]]:
+    """The tags split by the document of the tagged unit: {document slug: tags}. `documents` maps each
     unit IRI to its document slug (so that a document's file carries its own tags)."""
-    graphs: dict[str, Graph] = {}
+    by_document: dict[str, list[Tag]] = {}
     for tag in tags:
-        slug = documents[tag.unit]
-        if slug not in graphs:
-            graphs[slug] = Graph()
-            bind_prefixes(graphs[slug], minter)
-        graphs[slug].addN((s, p, o, graphs[slug]) for s, p, o in tag_triples(tag, minter, uncc(minter)))
-    return graphs
+        by_document.setdefault(documents[tag.unit], []).append(tag)
+    return by_document

@@ -7,9 +7,10 @@ each stage runs **in a fresh Python process** (so one stage's memory is not anot
 
     parse     crimecongress.corpus.parse_file on every synthetic file
     tag       crimecongress.tagging's tagger, where the package has one (skipped, and said so, where not)
-    emit      crimecongress.rdf.emit.document_graph for every document (all graphs held, as build.py does)
-    validate  crimecongress.validate, where the package has it (skipped, and said so, where not)
-    export    the crimecongress.export writers, called as build.py calls them (per document and whole)
+    emit      each document's graph with its tags, emitted and written (Turtle, N-Triples, JSON-LD) in
+              turn, as the build does (crimecongress.build.GraphWriter.documents)
+    validate  crimecongress.validate.validate_graph on the whole dataset's N-Triples, as the build does
+    export    the whole-dataset Turtle, N-Triples, JSON-LD and N-Quads, from the per-graph dumps
     pipeline  parse, tag, emit, validate and export in one process: the build's real time and memory
     load      pyoxigraph Store.bulk_load of dataset.nq into an on-disk store
     queries   partner queries (the .rq files under queries/, else three of our own) on that store
@@ -160,25 +161,43 @@ def _facts(document):
                          year=2030, congress=16)
 
 
-def _emit_all(documents, tagged=None, stage: Stage | None = None):
-    """One graph per document, with its units, its footnotes' instruments and its tags (as build.py will)."""
-    from crimecongress.rdf.emit import document_graph
-    minter = _minter()
-    part = stage.part if stage is not None else (lambda _label, action: action())
-    tags, footnotes = tagged if tagged is not None else (None, None)
-    graphs = part("emit: document_graph", lambda: [
-        (minter.graph(d.slug), document_graph(d, _facts(d), minter, footnotes)) for d in documents])
-    if tags is not None:
-        from crimecongress.rdf.tags import tags_graphs_by_document
+def _files(out: Path):
+    """Where a stage writes its files: a directory, as the build writes into its staging directory."""
+    from crimecongress.build import ReleasedFiles
+    from crimecongress.fileio import TreeWriter
+    shutil.rmtree(out, ignore_errors=True)
+    out.mkdir(parents=True)
+    return ReleasedFiles(TreeWriter(out))
 
-        def add_tags():
-            where = {u.iri: d.slug for d in documents for u in d.units}
-            by_document = tags_graphs_by_document(tags, minter, where)
-            for (name, graph), document in zip(graphs, documents):
-                if document.slug in by_document:
-                    graph += by_document[document.slug]
-        part("emit: tags_graphs_by_document", add_tags)
-    return graphs
+
+def _write_all(documents, tagged, out: Path, stage: Stage | None = None):
+    """Emit each document's graph with its tags and write its files into `out`, one document at a time, as
+    the build does (crimecongress.build.GraphWriter). Returns the writer (its per-graph dumps)."""
+    from crimecongress.build import GraphWriter
+    tags, footnotes = tagged if tagged is not None else ((), None)
+    writer = GraphWriter(_minter(), _files(out))
+    part = stage.part if stage is not None else (lambda _label, action: action())
+    part("emit and write each document", lambda: writer.documents(documents, lambda slug: _facts_by_slug[slug],
+                                                                     footnotes, tags))
+    return writer
+
+
+_facts_by_slug: dict = {}
+
+
+def _remember_facts(documents) -> None:
+    _facts_by_slug.update((d.slug, _facts(d)) for d in documents)
+
+
+def _save_dumps(work: Path, writer) -> None:
+    (work / "dumps.pickle").write_bytes(pickle.dumps(writer.dumps, protocol=pickle.HIGHEST_PROTOCOL))
+
+
+def _load_writer(work: Path, out: Path):
+    from crimecongress.build import GraphWriter
+    writer = GraphWriter(_minter(), _files(out))
+    writer.dumps = pickle.loads((work / "dumps.pickle").read_bytes())
+    return writer
 
 
 def _validator():
@@ -201,39 +220,13 @@ def _load_tags(work: Path):
     return pickle.loads(path.read_bytes()) if path.exists() else None
 
 
-def _export(stage: Stage, graphs, out: Path) -> int:
-    """The writers as build.release_files calls them; writes dataset.nq and its manifest for the next stages."""
-    import hashlib
-    from crimecongress.export import jsonld, load_context, nquads, ntriples, turtle
-    from crimecongress.rdf.emit import new_graph
-    minter = _minter()
-    context = load_context(minter.base)
-    url = minter.base + "context.jsonld"
-    sizes = {}
-    dump = stage.part("nquads, whole dataset", lambda: nquads(graphs))
-    sizes["dataset.nq"] = len(dump)
-    out.mkdir(parents=True, exist_ok=True)
-    (out / "dataset.nq").write_bytes(dump)
-    (out / "MANIFEST.sha256").write_text(f"{hashlib.sha256(dump).hexdigest()}  dataset.nq\n")
-    del dump
-    for _name, graph in graphs:
-        sizes["doc ttl"] = sizes.get("doc ttl", 0) + len(stage.part("turtle, per document", lambda: turtle(graph)))
-        sizes["doc nt"] = sizes.get("doc nt", 0) + len(stage.part("ntriples, per document", lambda: ntriples(graph)))
-        sizes["doc jsonld"] = sizes.get("doc jsonld", 0) + len(
-            stage.part("jsonld, per document", lambda: jsonld(graph, url, context)))
-
-    def merge():
-        whole = new_graph(minter)
-        for _name, graph in graphs:
-            whole += graph
-        return whole
-
-    whole = stage.part("merge into one graph", merge)
-    sizes["dataset.ttl"] = len(stage.part("turtle, whole dataset", lambda: turtle(whole)))
-    sizes["dataset.nt"] = len(stage.part("ntriples, whole dataset", lambda: ntriples(whole)))
-    sizes["dataset.jsonld"] = len(stage.part("jsonld, whole dataset", lambda: jsonld(whole, url, context)))
-    stage.result["bytes"] = sizes
-    return len(whole)
+def _export(stage: Stage, writer, out: Path) -> int:
+    """The whole-dataset files as the build writes them (from the per-graph dumps, a part at a time) into
+    `out`, with a manifest of dataset.nq for the next stages."""
+    triples = stage.part("whole-dataset Turtle, N-Triples, JSON-LD, N-Quads", writer.write_whole)
+    (out / "MANIFEST.sha256").write_text(f"{writer.files.digests['dataset.nq']}  dataset.nq\n")
+    stage.result["bytes"] = {name: size for name, size in writer.files.sizes.items() if name.startswith("dataset.")}
+    return triples
 
 
 def run_stage(name: str, work: Path) -> dict:
@@ -260,52 +253,49 @@ def run_stage(name: str, work: Path) -> dict:
         (work / "tags.pickle").write_bytes(pickle.dumps((tags, footnotes), protocol=pickle.HIGHEST_PROTOCOL))
         return result
 
+    if name in BUILD_STAGES:
+        gc.disable()                                 # as crimecongress build does
+
     if name == "emit":
         documents, tags = _load_documents(work), _load_tags(work)
+        _remember_facts(documents)
         stage.begin()
-        graphs = _emit_all(documents, tags, stage)
-        triples = sum(len(g) for _n, g in graphs)
-        result = stage.end(triples=triples, graphs=len(graphs))
-        (work / "triples.json").write_text(json.dumps({"triples": triples, "graphs": len(graphs)}))
+        writer = _write_all(documents, tags, work / "emit-files", stage)
+        triples = sum(d.triples for d in writer.dumps)
+        result = stage.end(triples=triples, graphs=len(writer.dumps), bytes=sum(writer.files.sizes.values()))
+        _save_dumps(work, writer)
+        shutil.rmtree(work / "emit-files", ignore_errors=True)
+        (work / "triples.json").write_text(json.dumps({"triples": triples, "graphs": len(writer.dumps)}))
         return result
 
     if name == "validate":
         validator, label = _validator()
         if validator is None:
             return stage.skip(label)
-        graphs = _emit_all(_load_documents(work), _load_tags(work))
+        writer = _load_writer(work, work / "validate-files")
+        shutil.rmtree(work / "validate-files", ignore_errors=True)
         stage.begin()
-        from crimecongress.rdf.emit import new_graph
-        whole = new_graph(_minter())
-        for _n, g in graphs:
-            whole += g
-        report = validator(whole)
+        report = validator(list(writer.whole()))
         return stage.end(validator=label, conforms=getattr(report, "conforms", None))
 
     if name == "export":
-        graphs = _emit_all(_load_documents(work), _load_tags(work))
+        writer = _load_writer(work, work / "build")
         stage.begin()
-        triples = _export(stage, graphs, work / "build")
+        triples = _export(stage, writer, work / "build")
         return stage.end(triples=triples)
 
     if name == "pipeline":
         stage.begin()
         documents = stage.part("parse", lambda: _parse_all(work))
+        _remember_facts(documents)
         tagger, _label = _tagger()
         tags = stage.part("tag", lambda: tagger(documents)) if tagger else None
-        graphs = stage.part("emit", lambda: _emit_all(documents, tags))
+        writer = stage.part("emit and write each document",
+                            lambda: _write_all(documents, tags, work / "pipeline-build"))
         validator, _label = _validator()
         if validator is not None:
-            from crimecongress.rdf.emit import new_graph
-            whole = new_graph(_minter())
-            for _n, g in graphs:
-                whole += g
-            stage.part("validate", lambda: validator(whole))
-            del whole
-        parts_before = dict(stage.result["parts"])
-        triples = _export(stage, graphs, work / "pipeline-build")
-        export = sum(v for k, v in stage.result["parts"].items() if k not in parts_before)
-        stage.result["parts"] = {**parts_before, "export": export}
+            stage.part("validate", lambda: validator(list(writer.whole())))
+        triples = stage.part("whole-dataset files", writer.write_whole)
         shutil.rmtree(work / "pipeline-build", ignore_errors=True)
         return stage.end(triples=triples, tagged=tagger is not None, validated=validator is not None)
 
@@ -732,10 +722,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--keep", action="store_true", help="keep the working directory")
     parser.add_argument("--timeout", type=float, default=600, help="seconds allowed to each stage")
     parser.add_argument("--memory-cap", type=float, default=16, help="GB of RSS at which a stage is stopped")
-    parser.add_argument("--heavy-max", type=float, default=10,
-                        help="largest size at which the rdflib stages (emit, validate, export) run; above it the "
+    parser.add_argument("--heavy-max", type=float, default=100,
+                        help="largest size at which the build stages (emit, validate, export) run; above it the "
                              "dump for load, queries and publish is the largest export's, replicated")
-    parser.add_argument("--pipeline-max", type=float, default=1, help="largest size for the one-process build")
+    parser.add_argument("--pipeline-max", type=float, default=10, help="largest size for the one-process build")
     parser.add_argument("--stages", default=",".join(STAGES), help="which stages to run")
     parser.add_argument("--out", type=Path, default=RESULTS)
     parser.add_argument("--render", type=Path, metavar="SCALE.JSON",
@@ -779,7 +769,7 @@ def main(argv: list[str] | None = None) -> int:
             for stage in stages:
                 if stage in HEAVY and size > args.heavy_max:
                     run["stages"][stage] = {"stage": stage, "status": "not run",
-                                            "note": f"rdflib stage, run up to {args.heavy_max:g}x only"}
+                                            "note": f"build stage, run up to {args.heavy_max:g}x only"}
                     continue
                 if stage == "pipeline" and size > args.pipeline_max:
                     run["stages"][stage] = {"stage": stage, "status": "not run",

@@ -6,12 +6,15 @@ whole-dataset dumps -> write build/ atomically.
 from __future__ import annotations
 
 import gc
+import gzip
 import hashlib
+import io
 import json
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Mapping, Sequence
+from typing import BinaryIO, Callable, Iterable, Iterator, Mapping, Sequence
 
 import pyoxigraph as ox
 from rdflib import Graph, Literal, URIRef
@@ -20,9 +23,9 @@ from . import __version__
 from .corpus import SOURCES_DIR, CATALOGUE_FILE, load_corpus
 from .corpus.catalogue import DocumentFacts, load_catalogue
 from .errors import InvalidDocument
-from .fileio import write_tree_atomically
-from .export import (Statements, converted, gzipped, jsonld, load_context, merge_lines, nquads_lines,
-                     ntriples, parse_ntriples, statements, turtle)
+from .fileio import atomic_tree
+from .export import (Statements, converted, gzipped, gzipped_lines, jsonld, jsonld_parts, load_context,
+                     merged_lines, ntriples, quad_lines, statements, subject_chunks, turtle, turtle_parts)
 from .ids import Minter
 from .model import Document
 from .rdf.emit import new_graph
@@ -73,7 +76,7 @@ def _ontology_graph(minter: Minter) -> Graph:
     return graph
 
 
-def _dataset_description(minter: Minter, named: list[tuple[str, int]], files: dict[str, bytes],
+def _dataset_description(minter: Minter, named: list[tuple[str, int]], files: ReleasedFiles,
                          total: int) -> Graph:
     """VoID and DCAT: what the dataset holds, its dumps, counts, vocabularies, licence and version."""
     term = uncc(minter)
@@ -104,7 +107,7 @@ def _dataset_description(minter: Minter, named: list[tuple[str, int]], files: di
     media = {".ttl": "text/turtle", ".nt": "application/n-triples", ".jsonld": "application/ld+json",
              ".nq": "application/n-quads"}
     gzip_type = URIRef("http://www.iana.org/assignments/media-types/application/gzip")
-    for path in sorted(files):
+    for path in sorted(files.sizes):
         if not path.startswith("dataset."):
             continue
         dump = URIRef(minter.dump(path))
@@ -116,40 +119,102 @@ def _dataset_description(minter: Minter, named: list[tuple[str, int]], files: di
         graph.add((dump, DCAT.mediaType, Literal(media[Path(path.removesuffix(".gz")).suffix])))
         if compressed:
             graph.add((dump, DCAT.compressFormat, gzip_type))
-        graph.add((dump, DCAT.byteSize, Literal(len(files[path]), datatype=XSD.integer)))
-        graph.add((dump, term.sha256, Literal(hashlib.sha256(files[path]).hexdigest())))
+        graph.add((dump, DCAT.byteSize, Literal(files.sizes[path], datatype=XSD.integer)))
+        graph.add((dump, term.sha256, Literal(files.digests[path])))
     graph.add((dataset, RDFS.label, Literal("crimecongress dataset", lang="en")))
     return graph
 
 
 @dataclass(frozen=True)
 class GraphDump:
-    """One named graph, written once: its sorted N-Triples, kept for the whole-dataset dumps."""
+    """One named graph, written once: its sorted N-Triples, gzipped, kept for the whole-dataset dumps."""
     name: str
-    ntriples: bytes
+    ntriples_gz: bytes
+    triples: int
 
-    @property
-    def triples(self) -> int:
-        return self.ntriples.count(b"\n")
+    def lines(self) -> Iterator[bytes]:
+        return gzipped_lines(self.ntriples_gz)
+
+
+class ReleasedFiles:
+    """The released files as they are made: each goes to `tree` at once (or is written in parts with
+    `open`); only their sizes and SHA-256 stay, for the VoID description and the manifest."""
+
+    def __init__(self, tree):
+        self.tree = tree
+        self.sizes: dict[str, int] = {}
+        self.digests: dict[str, str] = {}
+
+    def __setitem__(self, path: str, data: bytes) -> None:
+        self.tree.write(path, data)
+        self.sizes[path], self.digests[path] = len(data), hashlib.sha256(data).hexdigest()
+
+    def update(self, files: Mapping[str, bytes]) -> None:
+        for path, data in files.items():
+            self[path] = data
+
+    def write_parts(self, path: str, parts: Iterable[bytes], *, compress: bool = False) -> None:
+        """A file written part by part (gzipped as `export.gzipped` does when `compress`)."""
+        digest, size = hashlib.sha256(), 0
+        with self.tree.open(path) as handle:
+            counted = _Counting(handle, digest)
+            sink = gzip.GzipFile(filename="", mode="wb", compresslevel=6, fileobj=counted, mtime=0) if compress \
+                else counted
+            for part in parts:
+                sink.write(part)
+            if compress:
+                sink.close()
+            size = counted.size
+        self.sizes[path], self.digests[path] = size, digest.hexdigest()
+
+
+class _Counting:
+    """A binary file that hashes and counts what goes through it."""
+
+    def __init__(self, handle: BinaryIO, digest):
+        self.handle, self.digest, self.size = handle, digest, 0
+
+    def write(self, data) -> int:
+        self.digest.update(data)
+        self.size += len(data)
+        return self.handle.write(data)
+
+    def flush(self) -> None:
+        self.handle.flush()
+
+
+class _MemoryTree:
+    """A tree of files kept in memory: {relative path: bytes} (what `release_files` returns)."""
+
+    def __init__(self):
+        self.files: dict[str, bytes] = {}
+
+    def write(self, relative: str, data: bytes) -> None:
+        self.files[relative] = data
+
+    @contextmanager
+    def open(self, relative: str):
+        buffer = io.BytesIO()
+        yield buffer
+        self.files[relative] = buffer.getvalue()
 
 
 def document_statements(document: Document, facts: DocumentFacts, minter: Minter,
                         footnotes: Mapping[str, tuple[str, ...]] | None, tags: Sequence[Tag]) -> list[ox.Triple]:
     """A document's statements with its tags, without duplicates (two tags may share their plain triple)."""
     from .rdf.emit import document_graph
-    from .rdf.namespaces import uncc as terms
-    from .rdf.tags import tag_triples
+    from .rdf.tags import tag_statements
     unique = set(converted(document_graph(document, facts, minter, footnotes)))
-    term = terms(minter)
-    unique.update(converted(triple for tag in tags for triple in tag_triples(tag, minter, term)))
+    for tag in tags:
+        unique.update(tag_statements(tag, minter))
     return list(unique)
 
 
 class GraphWriter:
-    """Writes each graph's files into `files` as the graph comes, and keeps only its sorted N-Triples
-    (`dumps`), from which `write_whole` makes the whole-dataset files."""
+    """Writes each graph's files as the graph comes, and keeps only its sorted N-Triples, gzipped
+    (`dumps`), from which `write_whole` writes the whole-dataset files a part at a time."""
 
-    def __init__(self, minter: Minter, files: dict[str, bytes]):
+    def __init__(self, minter: Minter, files: ReleasedFiles):
         self.minter, self.files = minter, files
         self.context = load_context(minter.base)
         self.context_url = minter.base + "context.jsonld"
@@ -160,12 +225,13 @@ class GraphWriter:
         N-Triples and JSON-LD); then it can go."""
         triples = statements(graph)
         lines = ntriples(triples)
+        compressed = gzipped(lines)
         if stem is not None:
             self.files[f"{stem}.ttl"] = turtle(triples, self.minter.base)
             if full:
-                self.files[f"{stem}.nt.gz"] = gzipped(lines)
+                self.files[f"{stem}.nt.gz"] = compressed
                 self.files[f"{stem}.jsonld"] = jsonld(triples, self.context_url, self.context)
-        self.dumps.append(GraphDump(self.minter.graph(name), lines))
+        self.dumps.append(GraphDump(self.minter.graph(name), compressed, lines.count(b"\n")))
 
     def documents(self, documents: Sequence[Document], facts: Callable[[str], DocumentFacts],
                   footnotes: Mapping[str, tuple[str, ...]] | None, tags: Sequence[Tag]) -> None:
@@ -177,24 +243,34 @@ class GraphWriter:
                                           document_tags.get(document.slug, ()))
             self.graph(document.slug, triples, f"doc/{document.slug}", full=True)
 
-    def whole(self) -> bytes:
-        """The whole dataset as sorted N-Triples (a statement in two graphs once)."""
-        return merge_lines(d.ntriples for d in self.dumps)
+    def whole(self) -> Iterator[bytes]:
+        """The whole dataset as sorted N-Triples in chunks that end where a subject does (a statement in
+        two graphs once), read from the graphs' dumps as it goes."""
+        return subject_chunks(merged_lines(d.lines() for d in self.dumps))
 
-    def write_whole(self, whole: bytes) -> None:
-        triples = parse_ntriples(whole)
-        self.files["dataset.ttl"] = turtle(triples, self.minter.base)
-        self.files["dataset.nt.gz"] = gzipped(whole)
-        self.files["dataset.jsonld"] = jsonld(triples, self.context_url, self.context)
-        self.files["dataset.nq"] = nquads_lines((d.name, d.ntriples) for d in self.dumps)
+    def write_whole(self) -> int:
+        """dataset.nt.gz, .ttl, .jsonld and .nq, each written in parts; returns the number of triples."""
+        lines = 0
+
+        def counted():
+            nonlocal lines
+            for chunk in self.whole():
+                lines += chunk.count(b"\n")
+                yield chunk
+        self.files.write_parts("dataset.nt.gz", counted(), compress=True)
+        self.files.write_parts("dataset.ttl", turtle_parts(self.whole(), self.minter.base))
+        self.files.write_parts("dataset.jsonld", jsonld_parts(self.whole(), self.context_url, self.context))
+        self.files.write_parts("dataset.nq", quad_lines((d.name, d.lines()) for d in self.dumps))
         self.files["context.jsonld"] = (json.dumps(self.context, indent=2, ensure_ascii=False) + "\n").encode()
+        return lines
 
 
-def release_files(minter: Minter, progress: Progress, *, check_owl: bool = True) -> tuple[dict[str, bytes], int, list]:
-    """Compute every released file in memory: {relative path: bytes}.
+def release(minter: Minter, progress: Progress, files: ReleasedFiles, *, check_owl: bool = True
+            ) -> tuple[int, list]:
+    """Make every released file into `files`; returns the number of triples and the steps' timings.
 
     Each graph is emitted, written and dropped in turn (a document's graph with its tags); the
-    whole-dataset dumps, the validation and the consistency check read the graphs' merged N-Triples."""
+    validation, the consistency check and the whole-dataset files read the graphs' merged N-Triples."""
     from .figures import figures
     from .linking import link_corpus
     from .rdf.vocabulary import authorities_graph, taxonomy_graph
@@ -208,7 +284,7 @@ def release_files(minter: Minter, progress: Progress, *, check_owl: bool = True)
     footnotes = identify_footnotes(corpus, vocabulary, minter)
     tags = steps.run("tagging themes, instruments and actors", lambda: tag_corpus(corpus, vocabulary, minter))
     linked = steps.run("linking SDG targets and lineage", lambda: link_corpus(corpus, tags, vocabulary, minter))
-    files: dict[str, bytes] = {"ontology.ttl": _ontology_text(minter).encode("utf-8")}
+    files["ontology.ttl"] = _ontology_text(minter).encode("utf-8")
     writer = GraphWriter(minter, files)
 
     def emit_and_write() -> None:
@@ -220,34 +296,41 @@ def release_files(minter: Minter, progress: Progress, *, check_owl: bool = True)
         writer.documents(corpus.documents, catalogue.facts, footnotes, tags)
 
     steps.run("emitting RDF and writing each graph", emit_and_write)
-    whole = writer.whole()
-    report = steps.run("validating with the SHACL shapes", lambda: validate_graph(whole, base=minter.base))
+    report = steps.run("validating with the SHACL shapes", lambda: validate_graph(list(writer.whole()),
+                                                                                  base=minter.base))
     if not report.conforms:
         raise InvalidDocument(f"the dataset does not conform to the shapes:\n{format_text(report)}",
                               hint="fix the source or the mapping named above; nothing was written")
     if check_owl:
         from .reasoning import check_consistency_ntriples
-        steps.run("checking OWL consistency (HermiT)", lambda: check_consistency_ntriples(whole))
-    steps.run("writing the whole-dataset Turtle, N-Triples, JSON-LD and N-Quads", lambda: writer.write_whole(whole))
+        steps.run("checking OWL consistency (HermiT)",
+                  lambda: check_consistency_ntriples(b"".join(writer.whole())))
+    total = steps.run("writing the whole-dataset Turtle, N-Triples, JSON-LD and N-Quads", writer.write_whole)
     files.update(validation_files(report))
     files.update(steps.run("drawing the figures", lambda: figures(corpus, tags, linked.sdg_links,
                                                                    vocabulary=vocabulary,
                                                                    catalogue=linked.catalogue)))
-    total = whole.count(b"\n")
     void = _dataset_description(minter, [(d.name, d.triples) for d in writer.dumps], files, total)
     files["void.ttl"] = turtle(void, minter.base)
-    files["MANIFEST.sha256"] = "".join(f"{hashlib.sha256(files[p]).hexdigest()}  {p}\n"
-                                       for p in sorted(files)).encode()
-    return files, total, steps.timings
+    files["MANIFEST.sha256"] = "".join(f"{files.digests[p]}  {p}\n" for p in sorted(files.digests)).encode()
+    return total, steps.timings
+
+
+def release_files(minter: Minter, progress: Progress, *, check_owl: bool = True) -> tuple[dict[str, bytes], int, list]:
+    """Every released file, in memory: ({relative path: bytes}, triples, timings)."""
+    tree = _MemoryTree()
+    total, timings = release(minter, progress, ReleasedFiles(tree), check_owl=check_owl)
+    return tree.files, total, timings
 
 
 def build(out_dir: Path, minter: Minter, progress: Progress, *, check_owl: bool = True) -> BuildResult:
-    # Millions of long-lived rdflib objects and no reference cycles worth collecting: the cyclic garbage
+    # Millions of long-lived objects and no reference cycles worth collecting: the cyclic garbage
     # collector only costs time here (measured by benchmarks/scale.py).
     gc.disable()
     try:
-        files, total, timings = release_files(minter, progress, check_owl=check_owl)
+        with atomic_tree(out_dir, what="build") as tree:
+            files = ReleasedFiles(tree)
+            total, timings = release(minter, progress, files, check_owl=check_owl)
     finally:
         gc.enable()
-    write_tree_atomically(out_dir, sorted(files.items()), what="build")
-    return BuildResult(out_dir, tuple(sorted(files)), total, tuple(timings))
+    return BuildResult(Path(out_dir).resolve(), tuple(sorted(files.digests)), total, tuple(timings))

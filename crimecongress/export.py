@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import gzip
 import heapq
+import io
 import json
 from pathlib import Path
-from typing import Iterable, Sequence, Union
+from typing import Iterable, Iterator, Sequence, Union
 
 import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, URIRef
@@ -46,26 +47,51 @@ def statements(graph: Statements) -> Sequence[ox.Triple]:
 
 
 def converted(triples: Iterable[tuple]) -> list[ox.Triple]:
-    """rdflib triples as pyoxigraph triples."""
-    out = []
-    for triple in triples:
-        s, p, o = triple
-        out.append(ox.Triple(_ox_term(s, triple), _ox_term(p, triple), _ox_term(o, triple)))
+    """rdflib triples as pyoxigraph triples (each IRI converted once: they repeat)."""
+    nodes: dict[str, ox.NamedNode] = {}
+
+    def term(value, triple):
+        if isinstance(value, URIRef):
+            node = nodes.get(value)
+            if node is None:
+                node = nodes[value] = ox.NamedNode(str(value))
+            return node
+        if isinstance(value, Literal):
+            if value.language:
+                return ox.Literal(str(value), language=value.language)
+            if value.datatype:
+                datatype = nodes.get(value.datatype)
+                if datatype is None:
+                    datatype = nodes[value.datatype] = ox.NamedNode(str(value.datatype))
+                return ox.Literal(str(value), datatype=datatype)
+            return ox.Literal(str(value))
+        if isinstance(value, BNode):
+            raise ValueError(f"blank node in published data: {triple}")
+        raise ValueError(f"cannot publish term {value!r}")
+
+    return [ox.Triple(term(triple[0], triple), term(triple[1], triple), term(triple[2], triple))
+            for triple in triples]
+
+
+def turtle_prefixes(base: str = DEFAULT_BASE) -> dict[str, str]:
+    return {name: (base + iri if not iri.startswith("http") else iri) for name, iri in TURTLE_PREFIXES.items()}
+
+
+def _turtle_header(prefixes: dict[str, str]) -> list[bytes]:
+    """Our own header, sorted (not the writer's order)."""
+    return [f"@prefix {name}: <{iri}> .".encode() for name, iri in sorted(prefixes.items())]
+
+
+def _turtle_body(triples: Sequence[ox.Triple], prefixes: dict[str, str]) -> list[bytes]:
+    """The statements' lines without the prefixes, a blank line before each new subject."""
+    out: list[bytes] = []
+    for line in ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=prefixes).split(b"\n"):
+        if not line or line.startswith(b"@prefix"):
+            continue
+        if not line.startswith(b"\t"):
+            out.append(b"")
+        out.append(line)
     return out
-
-
-def _ox_term(term, triple):
-    if isinstance(term, URIRef):
-        return ox.NamedNode(str(term))
-    if isinstance(term, Literal):
-        if term.language:
-            return ox.Literal(str(term), language=term.language)
-        if term.datatype:
-            return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
-        return ox.Literal(str(term))
-    if isinstance(term, BNode):
-        raise ValueError(f"blank node in published data: {triple}")
-    raise ValueError(f"cannot publish term {term!r}")
 
 
 def turtle(graph: Statements, base: str = DEFAULT_BASE) -> bytes:
@@ -73,17 +99,20 @@ def turtle(graph: Statements, base: str = DEFAULT_BASE) -> bytes:
 
     Written by pyoxigraph: two orders of magnitude faster than rdflib's longturtle at this size, and as stable."""
     triples = sorted(statements(graph), key=lambda t: (t.subject.value, t.predicate.value, str(t.object)))
-    prefixes = {name: (base + iri if not iri.startswith("http") else iri) for name, iri in TURTLE_PREFIXES.items()}
-    body = ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=prefixes).split(b"\n")
-    # our own header, sorted (not the writer's order), then a blank line before each new subject
-    out = [f"@prefix {name}: <{iri}> .".encode() for name, iri in sorted(prefixes.items())]
-    for line in body:
-        if line.startswith(b"@prefix"):
-            continue
-        if line and not line.startswith(b"\t"):
-            out.append(b"")
-        out.append(line)
-    return b"\n".join(out)
+    prefixes = turtle_prefixes(base)
+    return b"\n".join(_turtle_header(prefixes) + _turtle_body(triples, prefixes) + [b""])
+
+
+def turtle_parts(chunks: Iterable[bytes], base: str = DEFAULT_BASE) -> Iterator[bytes]:
+    """Turtle for data too large to hold: `chunks` of sorted N-Triples lines, each ending where a subject
+    does (`subject_chunks`); the statements stay in the order of their lines."""
+    prefixes = turtle_prefixes(base)
+    yield b"\n".join(_turtle_header(prefixes))
+    for chunk in chunks:
+        body = _turtle_body(parse_ntriples(chunk), prefixes)
+        if body:
+            yield b"\n" + b"\n".join(body)
+    yield b"\n"
 
 
 def ntriples(graph: Statements) -> bytes:
@@ -98,28 +127,54 @@ def parse_ntriples(data: bytes) -> list[ox.Triple]:
 
 def merge_lines(sorted_dumps: Iterable[bytes]) -> bytes:
     """Sorted N-Triples dumps merged into one sorted dump without duplicates (a statement may be in two graphs)."""
-    out, last = [], None
-    for line in heapq.merge(*(dump.splitlines(keepends=True) for dump in sorted_dumps)):
+    return b"".join(merged_lines(dump.splitlines(keepends=True) for dump in sorted_dumps))
+
+
+def merged_lines(sorted_lines: Iterable[Iterable[bytes]]) -> Iterator[bytes]:
+    """Sorted runs of lines merged into one sorted run without duplicates."""
+    last = None
+    for line in heapq.merge(*sorted_lines):
         if line != last:
-            out.append(line)
+            yield line
             last = line
-    return b"".join(out)
 
 
-def nquads_lines(named_dumps: Iterable[tuple[str, bytes]]) -> bytes:
-    """One sorted N-Quads dump from sorted N-Triples dumps, each graph under its name.
+def gzipped_lines(dump: bytes) -> Iterator[bytes]:
+    """The lines of a gzipped dump, read as they are needed."""
+    with gzip.GzipFile(fileobj=io.BytesIO(dump)) as stream:
+        yield from stream
 
-    Appending the graph name keeps each dump's order (a line is never a prefix of another: each ends in
-    " .\\n"), so merging the rewritten dumps sorts the whole."""
-    def quads(name: str, dump: bytes) -> list[bytes]:
+
+def subject_chunks(lines: Iterable[bytes], size: int = 50_000) -> Iterator[bytes]:
+    """Sorted N-Triples lines in chunks of about `size` lines, each ending where a subject does (in sorted
+    lines a subject's statements are next to each other)."""
+    chunk: list[bytes] = []
+    subject = b""
+    for line in lines:
+        if len(chunk) >= size and not line.startswith(subject):
+            yield b"".join(chunk)
+            chunk = []
+        if not chunk or not line.startswith(subject):
+            subject = line[:line.index(b" ") + 1]
+        chunk.append(line)
+    if chunk:
+        yield b"".join(chunk)
+
+
+def quad_lines(named_lines: Iterable[tuple[str, Iterable[bytes]]]) -> Iterator[bytes]:
+    """Sorted N-Quads lines from sorted N-Triples lines, each graph under its name.
+
+    Appending the graph name keeps each run's order (a line is never a prefix of another: each ends in
+    " .\\n"), so merging the rewritten runs sorts the whole."""
+    def quads(name: str, lines: Iterable[bytes]) -> Iterator[bytes]:
         suffix = f" <{name}> .\n".encode()
-        return [line[:-3] + suffix for line in dump.splitlines(keepends=True)]
-    return b"".join(heapq.merge(*(quads(name, dump) for name, dump in named_dumps)))
+        return (line[:-3] + suffix for line in lines)
+    return heapq.merge(*(quads(name, lines) for name, lines in named_lines))
 
 
 def nquads(named_graphs: Iterable[tuple[str, Statements]]) -> bytes:
     """One N-Quads dump with each graph under its name."""
-    return nquads_lines((name, ntriples(graph)) for name, graph in named_graphs)
+    return b"".join(quad_lines((name, ntriples(graph).splitlines(keepends=True)) for name, graph in named_graphs))
 
 
 def gzipped(data: bytes) -> bytes:
@@ -211,10 +266,34 @@ def _single(value):
 
 def jsonld(graph: Statements, context_url: str, context: dict) -> bytes:
     """Compact JSON-LD: {"@context": URL, "@graph": [nodes sorted by id]}."""
-    compactor = _Compactor(context)
     by_subject: dict[str, list] = {}
     for triple in statements(graph):
         by_subject.setdefault(triple.subject.value, []).append((triple.predicate.value, triple.object))
-    nodes = [compactor.node(s, pairs) for s, pairs in sorted(by_subject.items())]
-    document = {"@context": context_url, "@graph": nodes}
-    return (json.dumps(document, ensure_ascii=False, indent=1, sort_keys=True) + "\n").encode("utf-8")
+    compactor = _Compactor(context)
+    return b"".join(_jsonld_document(context_url, (compactor.node(s, pairs) for s, pairs in sorted(by_subject.items()))))
+
+
+def jsonld_parts(chunks: Iterable[bytes], context_url: str, context: dict) -> Iterator[bytes]:
+    """JSON-LD for data too large to hold, from `subject_chunks`: the nodes in the order of the lines."""
+    compactor = _Compactor(context)
+
+    def nodes():
+        for chunk in chunks:
+            by_subject: dict[str, list] = {}
+            for triple in parse_ntriples(chunk):
+                by_subject.setdefault(triple.subject.value, []).append((triple.predicate.value, triple.object))
+            for subject, pairs in by_subject.items():
+                yield compactor.node(subject, pairs)
+    return _jsonld_document(context_url, nodes())
+
+
+def _jsonld_document(context_url: str, nodes: Iterable[dict]) -> Iterator[bytes]:
+    """The text `json.dumps({"@context": …, "@graph": nodes}, indent=1, sort_keys=True)` gives, plus a
+    newline, written a node at a time."""
+    yield b'{\n "@context": ' + json.dumps(context_url, ensure_ascii=False).encode() + b',\n "@graph": ['
+    first = True
+    for node in nodes:
+        text = json.dumps(node, ensure_ascii=False, indent=1, sort_keys=True).replace("\n", "\n  ")
+        yield (b"\n  " if first else b",\n  ") + text.encode("utf-8")
+        first = False
+    yield b"]\n}\n" if first else b"\n ]\n}\n"

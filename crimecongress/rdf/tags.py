@@ -19,7 +19,8 @@ nodes. Pure: no I/O.
 """
 from __future__ import annotations
 
-from rdflib import Graph, Literal, URIRef
+import pyoxigraph as ox
+from rdflib import Graph, Literal
 
 from ..ids import Minter
 from ..tagging.model import Tag, TagKind, Tags
@@ -33,61 +34,86 @@ def annotation_iri(tag: Tag, minter: Minter) -> str:
     return minter.annotation(tag.unit, tag.kind.value, tag.slug)
 
 
-def add_tag(graph: Graph, tag: Tag, minter: Minter) -> None:
-    """The plain triple and the annotation of one tag."""
-    graph.addN((s, p, o, graph) for s, p, o in tag_triples(tag, minter, uncc(minter)))
+class _Terms:
+    """The IRIs a tag's statements use, made once (pyoxigraph terms) for a minter's base."""
+
+    def __init__(self, minter: Minter):
+        term = uncc(minter)
+        node = lambda iri: ox.NamedNode(str(iri))  # noqa: E731
+        self.property = {kind: node(term[name]) for kind, name in _PROPERTY.items()}
+        self.motivation = {kind: node(iri) for kind, iri in _MOTIVATION.items()}
+        self.cites, self.type = node(ELI.cites), node(RDF.type)
+        self.tag, self.annotation = node(term.Tag), node(OA.Annotation)
+        self.motivated_by, self.has_body, self.tagged_unit = node(OA.motivatedBy), node(OA.hasBody), node(term.taggedUnit)
+        self.method, self.curation, self.rule = node(term.method), node(term.curation), node(term.rule)
+        self.confidence, self.derived_from = node(term.confidence), node(PROV.wasDerivedFrom)
+        self.has_target, self.specific_resource = node(OA.hasTarget), node(OA.SpecificResource)
+        self.has_source, self.has_selector = node(OA.hasSource), node(OA.hasSelector)
+        self.quote_selector, self.exact = node(OA.TextQuoteSelector), node(OA.exact)
+        self.prefix, self.suffix = node(OA.prefix), node(OA.suffix)
+        self.decimal = node(XSD.decimal)
+        self._confidences: dict = {}
+
+    def confidence_literal(self, value) -> ox.Literal:
+        """The confidence as an xsd:decimal, with the lexical form rdflib gives it."""
+        known = self._confidences.get(value)
+        if known is None:
+            known = self._confidences[value] = ox.Literal(str(Literal(value, datatype=XSD.decimal)),
+                                                          datatype=self.decimal)
+        return known
 
 
-def tag_triples(tag: Tag, minter: Minter, term) -> list[tuple]:
-    """The triples of one tag (see the module docstring)."""
-    triples: list[tuple] = []
-    graph = _Collector(triples)
-    unit, value = URIRef(tag.unit), URIRef(tag.value)
-    graph.add((unit, term[_PROPERTY[tag.kind]], value))
+_TERMS: dict[str, _Terms] = {}
+
+
+def tag_statements(tag: Tag, minter: Minter) -> list[ox.Triple]:
+    """The statements of one tag (see the module docstring), as pyoxigraph triples."""
+    terms = _TERMS.get(minter.base)
+    if terms is None:
+        terms = _TERMS[minter.base] = _Terms(minter)
+    out: list[ox.Triple] = []
+    add = out.append
+    unit, value = ox.NamedNode(tag.unit), ox.NamedNode(tag.value)
+    add(ox.Triple(unit, terms.property[tag.kind], value))
     if tag.kind is TagKind.INSTRUMENT:
-        graph.add((unit, ELI.cites, value))
-    note = URIRef(annotation_iri(tag, minter))
-    graph.add((note, RDF.type, term.Tag))
-    graph.add((note, RDF.type, OA.Annotation))
-    graph.add((note, OA.motivatedBy, _MOTIVATION[tag.kind]))
-    graph.add((note, OA.hasBody, value))
-    graph.add((note, term.taggedUnit, unit))
-    graph.add((note, term.method, Literal(tag.method.value)))
+        add(ox.Triple(unit, terms.cites, value))
+    note = ox.NamedNode(annotation_iri(tag, minter))
+    add(ox.Triple(note, terms.type, terms.tag))
+    add(ox.Triple(note, terms.type, terms.annotation))
+    add(ox.Triple(note, terms.motivated_by, terms.motivation[tag.kind]))
+    add(ox.Triple(note, terms.has_body, value))
+    add(ox.Triple(note, terms.tagged_unit, unit))
+    add(ox.Triple(note, terms.method, ox.Literal(tag.method.value)))
     if tag.curation:
-        graph.add((note, term.curation, Literal(tag.curation)))
+        add(ox.Triple(note, terms.curation, ox.Literal(tag.curation)))
     elif tag.rule:
-        graph.add((note, term.rule, Literal(tag.rule)))
-    graph.add((note, term.confidence, Literal(tag.confidence, datatype=XSD.decimal)))
+        add(ox.Triple(note, terms.rule, ox.Literal(tag.rule)))
+    add(ox.Triple(note, terms.confidence, terms.confidence_literal(tag.confidence)))
     if tag.derived_from:
-        graph.add((note, PROV.wasDerivedFrom, URIRef(tag.derived_from)))
+        add(ox.Triple(note, terms.derived_from, ox.NamedNode(tag.derived_from)))
     if tag.evidence is None:
-        return triples
-    target = URIRef(f"{note}/target")
-    selector = URIRef(f"{note}/selector")
-    graph.add((note, OA.hasTarget, target))
-    graph.add((target, RDF.type, OA.SpecificResource))
-    graph.add((target, OA.hasSource, URIRef(tag.evidence.source)))
-    graph.add((target, OA.hasSelector, selector))
-    graph.add((selector, RDF.type, OA.TextQuoteSelector))
-    graph.add((selector, OA.exact, Literal(tag.evidence.exact)))
+        return out
+    target = ox.NamedNode(f"{note.value}/target")
+    selector = ox.NamedNode(f"{note.value}/selector")
+    add(ox.Triple(note, terms.has_target, target))
+    add(ox.Triple(target, terms.type, terms.specific_resource))
+    add(ox.Triple(target, terms.has_source, ox.NamedNode(tag.evidence.source)))
+    add(ox.Triple(target, terms.has_selector, selector))
+    add(ox.Triple(selector, terms.type, terms.quote_selector))
+    add(ox.Triple(selector, terms.exact, ox.Literal(tag.evidence.exact)))
     if tag.evidence.prefix:
-        graph.add((selector, OA.prefix, Literal(tag.evidence.prefix)))
+        add(ox.Triple(selector, terms.prefix, ox.Literal(tag.evidence.prefix)))
     if tag.evidence.suffix:
-        graph.add((selector, OA.suffix, Literal(tag.evidence.suffix)))
-    return triples
-
-
-class _Collector:
-    def __init__(self, triples: list):
-        self.add = triples.append
+        add(ox.Triple(selector, terms.suffix, ox.Literal(tag.evidence.suffix)))
+    return out
 
 
 def tags_graph(tags: Tags, minter: Minter) -> Graph:
-    """Every tag as RDF, in one graph (deterministic: the same tags give the same triples)."""
+    """Every tag as RDF, in one rdflib graph (for reading and tests; the build writes `tag_statements`)."""
     graph = Graph()
     bind_prefixes(graph, minter)
-    term = uncc(minter)
-    graph.addN((s, p, o, graph) for tag in tags for s, p, o in tag_triples(tag, minter, term))
+    statements = [triple for tag in tags for triple in tag_statements(tag, minter)]
+    graph.parse(data=ox.serialize(statements, format=ox.RdfFormat.N_TRIPLES), format="nt")
     return graph
 
 

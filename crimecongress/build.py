@@ -12,6 +12,7 @@ import io
 import json
 import time
 from contextlib import contextmanager
+from itertools import islice
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO, Callable, Iterable, Iterator, Mapping, Sequence
@@ -24,8 +25,9 @@ from .corpus import SOURCES_DIR, CATALOGUE_FILE, load_corpus
 from .corpus.catalogue import DocumentFacts, load_catalogue
 from .errors import InvalidDocument
 from .fileio import atomic_tree
-from .export import (Statements, converted, gzipped, gzipped_lines, jsonld, jsonld_parts, load_context,
-                     merged_lines, ntriples, quad_lines, statements, subject_chunks, turtle, turtle_parts)
+from .export import (JsonLdParts, Statements, TurtleParts, converted, gzipped, gzipped_lines, jsonld,
+                     load_context, merged_lines, ntriples, parse_ntriples, quad_lines, statements, subject_chunks,
+                     turtle)
 from .ids import Minter
 from .model import Document
 from .rdf.emit import new_graph
@@ -153,19 +155,18 @@ class ReleasedFiles:
         for path, data in files.items():
             self[path] = data
 
-    def write_parts(self, path: str, parts: Iterable[bytes], *, compress: bool = False) -> None:
+    @contextmanager
+    def parts(self, path: str, *, compress: bool = False) -> Iterator[BinaryIO]:
         """A file written part by part (gzipped as `export.gzipped` does when `compress`)."""
-        digest, size = hashlib.sha256(), 0
+        digest = hashlib.sha256()
         with self.tree.open(path) as handle:
             counted = _Counting(handle, digest)
-            sink = gzip.GzipFile(filename="", mode="wb", compresslevel=6, fileobj=counted, mtime=0) if compress \
-                else counted
-            for part in parts:
-                sink.write(part)
             if compress:
-                sink.close()
-            size = counted.size
-        self.sizes[path], self.digests[path] = size, digest.hexdigest()
+                with gzip.GzipFile(filename="", mode="wb", compresslevel=6, fileobj=counted, mtime=0) as packed:
+                    yield packed
+            else:
+                yield counted
+        self.sizes[path], self.digests[path] = counted.size, digest.hexdigest()
 
 
 class _Counting:
@@ -249,20 +250,33 @@ class GraphWriter:
         return subject_chunks(merged_lines(d.lines() for d in self.dumps))
 
     def write_whole(self) -> int:
-        """dataset.nt.gz, .ttl, .jsonld and .nq, each written in parts; returns the number of triples."""
+        """dataset.nt.gz, .ttl, .jsonld and .nq, written a part at a time in one pass over the merged
+        graphs; returns the number of triples."""
+        as_turtle, as_jsonld = TurtleParts(self.minter.base), JsonLdParts(self.context_url, self.context)
         lines = 0
-
-        def counted():
-            nonlocal lines
+        with self.files.parts("dataset.nt.gz", compress=True) as nt, self.files.parts("dataset.ttl") as ttl, \
+                self.files.parts("dataset.jsonld") as js:
+            ttl.write(as_turtle.head())
+            js.write(as_jsonld.head())
             for chunk in self.whole():
                 lines += chunk.count(b"\n")
-                yield chunk
-        self.files.write_parts("dataset.nt.gz", counted(), compress=True)
-        self.files.write_parts("dataset.ttl", turtle_parts(self.whole(), self.minter.base))
-        self.files.write_parts("dataset.jsonld", jsonld_parts(self.whole(), self.context_url, self.context))
-        self.files.write_parts("dataset.nq", quad_lines((d.name, d.lines()) for d in self.dumps))
+                nt.write(chunk)
+                triples = parse_ntriples(chunk)
+                ttl.write(as_turtle.part(triples))
+                js.write(as_jsonld.part(triples))
+            ttl.write(as_turtle.tail())
+            js.write(as_jsonld.tail())
+        with self.files.parts("dataset.nq") as nq:
+            for run in batched(quad_lines((d.name, d.lines()) for d in self.dumps), 20_000):
+                nq.write(b"".join(run))
         self.files["context.jsonld"] = (json.dumps(self.context, indent=2, ensure_ascii=False) + "\n").encode()
         return lines
+
+
+def batched(items: Iterable, size: int) -> Iterator[list]:
+    iterator = iter(items)
+    while batch := list(islice(iterator, size)):
+        yield batch
 
 
 def release(minter: Minter, progress: Progress, files: ReleasedFiles, *, check_owl: bool = True

@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import gzip
 import heapq
-import io
 import json
+import zlib
 from pathlib import Path
 from typing import Iterable, Iterator, Sequence, Union
 
@@ -103,16 +103,22 @@ def turtle(graph: Statements, base: str = DEFAULT_BASE) -> bytes:
     return b"\n".join(_turtle_header(prefixes) + _turtle_body(triples, prefixes) + [b""])
 
 
-def turtle_parts(chunks: Iterable[bytes], base: str = DEFAULT_BASE) -> Iterator[bytes]:
-    """Turtle for data too large to hold: `chunks` of sorted N-Triples lines, each ending where a subject
-    does (`subject_chunks`); the statements stay in the order of their lines."""
-    prefixes = turtle_prefixes(base)
-    yield b"\n".join(_turtle_header(prefixes))
-    for chunk in chunks:
-        body = _turtle_body(parse_ntriples(chunk), prefixes)
-        if body:
-            yield b"\n" + b"\n".join(body)
-    yield b"\n"
+class TurtleParts:
+    """Turtle for data too large to hold, written a part at a time: `head`, then `part` for each chunk of
+    statements (whole subjects, see `subject_chunks`), then `tail`. The statements keep their order."""
+
+    def __init__(self, base: str = DEFAULT_BASE):
+        self.prefixes = turtle_prefixes(base)
+
+    def head(self) -> bytes:
+        return b"\n".join(_turtle_header(self.prefixes))
+
+    def part(self, triples: Sequence[ox.Triple]) -> bytes:
+        body = _turtle_body(triples, self.prefixes)
+        return b"\n" + b"\n".join(body) if body else b""
+
+    def tail(self) -> bytes:
+        return b"\n"
 
 
 def ntriples(graph: Statements) -> bytes:
@@ -139,10 +145,17 @@ def merged_lines(sorted_lines: Iterable[Iterable[bytes]]) -> Iterator[bytes]:
             last = line
 
 
-def gzipped_lines(dump: bytes) -> Iterator[bytes]:
-    """The lines of a gzipped dump, read as they are needed."""
-    with gzip.GzipFile(fileobj=io.BytesIO(dump)) as stream:
-        yield from stream
+def gzipped_lines(dump: bytes, block: int = 1 << 18) -> Iterator[bytes]:
+    """The lines of a gzipped dump, decompressed a block at a time as they are needed."""
+    decompressor = zlib.decompressobj(wbits=31)
+    tail = b""
+    for start in range(0, len(dump), block):
+        lines = (tail + decompressor.decompress(dump[start:start + block])).splitlines(keepends=True)
+        tail = lines.pop() if lines and not lines[-1].endswith(b"\n") else b""
+        yield from lines
+    rest = tail + decompressor.flush()
+    if rest:
+        yield from rest.splitlines(keepends=True)
 
 
 def subject_chunks(lines: Iterable[bytes], size: int = 50_000) -> Iterator[bytes]:
@@ -266,34 +279,32 @@ def _single(value):
 
 def jsonld(graph: Statements, context_url: str, context: dict) -> bytes:
     """Compact JSON-LD: {"@context": URL, "@graph": [nodes sorted by id]}."""
-    by_subject: dict[str, list] = {}
-    for triple in statements(graph):
-        by_subject.setdefault(triple.subject.value, []).append((triple.predicate.value, triple.object))
-    compactor = _Compactor(context)
-    return b"".join(_jsonld_document(context_url, (compactor.node(s, pairs) for s, pairs in sorted(by_subject.items()))))
+    triples = sorted(statements(graph), key=lambda t: t.subject.value)
+    parts = JsonLdParts(context_url, context)
+    return parts.head() + parts.part(triples) + parts.tail()
 
 
-def jsonld_parts(chunks: Iterable[bytes], context_url: str, context: dict) -> Iterator[bytes]:
-    """JSON-LD for data too large to hold, from `subject_chunks`: the nodes in the order of the lines."""
-    compactor = _Compactor(context)
+class JsonLdParts:
+    """Compact JSON-LD written a part at a time (`head`, `part` for each chunk of statements whose subjects
+    are whole and in order, `tail`): the text `json.dumps({"@context": URL, "@graph": nodes}, indent=1,
+    sort_keys=True)` gives, plus a newline."""
 
-    def nodes():
-        for chunk in chunks:
-            by_subject: dict[str, list] = {}
-            for triple in parse_ntriples(chunk):
-                by_subject.setdefault(triple.subject.value, []).append((triple.predicate.value, triple.object))
-            for subject, pairs in by_subject.items():
-                yield compactor.node(subject, pairs)
-    return _jsonld_document(context_url, nodes())
+    def __init__(self, context_url: str, context: dict):
+        self.context_url, self.compactor, self.first = context_url, _Compactor(context), True
 
+    def head(self) -> bytes:
+        return b'{\n "@context": ' + json.dumps(self.context_url, ensure_ascii=False).encode() + b',\n "@graph": ['
 
-def _jsonld_document(context_url: str, nodes: Iterable[dict]) -> Iterator[bytes]:
-    """The text `json.dumps({"@context": …, "@graph": nodes}, indent=1, sort_keys=True)` gives, plus a
-    newline, written a node at a time."""
-    yield b'{\n "@context": ' + json.dumps(context_url, ensure_ascii=False).encode() + b',\n "@graph": ['
-    first = True
-    for node in nodes:
-        text = json.dumps(node, ensure_ascii=False, indent=1, sort_keys=True).replace("\n", "\n  ")
-        yield (b"\n  " if first else b",\n  ") + text.encode("utf-8")
-        first = False
-    yield b"]\n}\n" if first else b"\n ]\n}\n"
+    def part(self, triples: Sequence[ox.Triple]) -> bytes:
+        by_subject: dict[str, list] = {}
+        for triple in triples:
+            by_subject.setdefault(triple.subject.value, []).append((triple.predicate.value, triple.object))
+        out = []
+        for subject, pairs in by_subject.items():
+            text = json.dumps(self.compactor.node(subject, pairs), ensure_ascii=False, indent=1, sort_keys=True)
+            out.append((b"\n  " if self.first else b",\n  ") + text.replace("\n", "\n  ").encode("utf-8"))
+            self.first = False
+        return b"".join(out)
+
+    def tail(self) -> bytes:
+        return b"]\n}\n" if self.first else b"\n ]\n}\n"

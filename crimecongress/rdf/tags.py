@@ -7,7 +7,7 @@
         uncc:taggedUnit ?unit ;
         oa:hasTarget <…/target> ;
         uncc:method "match" ; uncc:rule "theme.corruption.terms" ;   (or uncc:curation "curation.…")
-        uncc:confidence 0.85 .
+        uncc:confidence 0.85 .                          (xsd:decimal, canonical: "0.9", "1")
     <…/target> a oa:SpecificResource ; oa:hasSource ?unit-whose-words-triggered-it ;
         oa:hasSelector <…/selector> .
     <…/selector> a oa:TextQuoteSelector ; oa:exact "…" ; oa:prefix "…" ; oa:suffix "…" .
@@ -20,10 +20,11 @@ nodes. Pure: no I/O.
 from __future__ import annotations
 
 import pyoxigraph as ox
-from rdflib import Graph, Literal
+from rdflib import Graph
 
 from ..ids import Minter
 from ..tagging.model import Tag, TagKind, Tags
+from .literals import decimal_lexical
 from .namespaces import ELI, OA, PROV, RDF, XSD, bind_prefixes, uncc
 
 _PROPERTY = {TagKind.THEME: "theme", TagKind.INSTRUMENT: "instrument", TagKind.ACTOR: "actor"}
@@ -55,11 +56,10 @@ class _Terms:
         self._confidences: dict = {}
 
     def confidence_literal(self, value) -> ox.Literal:
-        """The confidence as an xsd:decimal, with the lexical form rdflib gives it."""
+        """The confidence as an xsd:decimal in its canonical form."""
         known = self._confidences.get(value)
         if known is None:
-            known = self._confidences[value] = ox.Literal(str(Literal(value, datatype=XSD.decimal)),
-                                                          datatype=self.decimal)
+            known = self._confidences[value] = ox.Literal(decimal_lexical(value), datatype=self.decimal)
         return known
 
 

@@ -509,7 +509,6 @@ def _triples(size_result: dict, stage: str = "") -> int:
 def markdown(results: dict) -> str:
     m = results["machine"]
     sizes = [s for s in results["sizes"] if str(s) in results["runs"]]
-    first = results["runs"][str(sizes[0])]
     lines = [
         "# Scale: cost per stage at " + ", ".join(f"{s:g}x" for s in sizes) + " the sources",
         "",
@@ -619,7 +618,6 @@ def svg(results: dict) -> str:
     unit against 1x (1.0 = linear; the shaded band is the goal, up to 1.5)."""
     import math
     sizes = [s for s in results["sizes"] if str(s) in results["runs"]]
-    first = results["runs"][str(sizes[0])]
     series = []
     for index, stage in enumerate(STAGES):
         points = []

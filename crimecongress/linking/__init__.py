@@ -6,7 +6,8 @@ The build calls `link_corpus` once, after tagging, and publishes `Linked.graphs`
     named += [(minter.graph(name), graph) for name, graph in linked.graphs]
     files.update(figures(corpus, tags, linked.sdg_links, vocabulary=vocabulary, catalogue=linked.catalogue))
 
-Pure apart from reading mappings/ (sdg.yaml, sdg-crosswalk.yaml, rpm-kyoto-headings.yaml): no clock, no network.
+Pure apart from reading mappings/ (sdg.yaml, sdg-crosswalk.yaml, rpm-kyoto-headings.yaml) and the sentence-embedding
+model that an installed package ships (`embeddings`; loaded offline): no clock, no network, no cache on disk.
 """
 from __future__ import annotations
 

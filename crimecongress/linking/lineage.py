@@ -18,22 +18,29 @@ Three kinds of link, each an `Alignment` (source, target, relation, method, scor
 - **continues** -- a unit of a later declaration -> the units of earlier declarations it continues or reaffirms.
   Method "explicit reference" (score 1) where the unit names an earlier declaration of the corpus ("Recalling the
   Doha Declaration", "the Naples Political Declaration"); the target is then the document. Method
-  "similarity (words, themes, context)" otherwise (`_ContextIndex`): BM25 with the source as the query over the
-  candidates, each unit indexed as its light-stemmed content words and their bigrams, its theme and instrument tags,
-  and at lower weights the words of the headings it stands under, of the chapeau it completes and (candidates only)
-  of the subparagraphs it introduces; features found in more than 15% of the indexed units (the field's own words)
-  are ignored; the score is divided by the source's best attainable score. The top k (<= 3) are kept, but only when
-  they stand clear of the rest: the mean score of the best k must lie `min_z` standard deviations above the mean
-  over all candidates -- a unit on a subject no earlier declaration treats shares only general words with many
-  earlier paragraphs and gets no link. The evidence is the longest phrase the two texts share. Candidates are the
+  "similarity (words, themes, context, sentence embeddings)" otherwise. Words (`_ContextIndex`): BM25 with the
+  source as the query over the candidates, each unit indexed as its light-stemmed content words and their bigrams,
+  its theme and instrument tags, and at lower weights the words of the headings it stands under, of the chapeau it
+  completes and (candidates only) of the subparagraphs it introduces; features found in more than 15% of the indexed
+  units (the field's own words) are ignored; the score is divided by the source's best attainable score. Meaning
+  (`embeddings`): the cosine of the two texts' all-MiniLM-L6-v2 sentence embeddings, which meets a commitment
+  restated in other words ("intensify concerted global efforts ... strengthening international cooperation" /
+  "intensified international cooperation in crime prevention"). A source is linked only when its candidates stand
+  clear of the rest: either the mean BM25 score of the best k lies `min_z` standard deviations above the mean over
+  all candidates, or its best cosine reaches `min_cosine` -- a unit on a subject no earlier declaration treats
+  shares only general words with many earlier paragraphs and is close in meaning to none, and gets no link. The
+  candidates are then ranked by (1 - w) x BM25 / the source's best BM25 + w x cosine, with w `embedding_weight`
+  when the words stood out and `embedding_weight_alone` when only the cosine did, and the top k (<= 3) are kept;
+  that fused value is the score. The evidence is the longest phrase the two texts share. Candidates are the
   paragraph-level units (preamble paragraphs, paragraphs, subparagraphs, items; not headings, formulae or
   footnotes) of every strictly earlier declaration (1991, Naples, Vienna, Bangkok, Doha); the Vienna plans of
   action are not candidates (they are linked by `implements`).
 
 Scores are decimals in [0, 1]; ranks are 1-based among the links of one source, relation and method. The two
-similarity methods score on different scales (a TF-IDF cosine with bonuses; a normalised BM25 sum), so compare scores
-within one method only. Thresholds and weights are in `TAKEN_UP_PARAMS` and `CONTINUES_PARAMS`; tests/test_lineage.py
-measures them against hand labels (lineage-scores.md; for `continues` also on a tuning and a held-out half).
+similarity methods score on different scales (a TF-IDF cosine with bonuses; a relative BM25 score fused with an
+embedding cosine), so compare scores within one method only. Thresholds and weights are in `TAKEN_UP_PARAMS` and
+`CONTINUES_PARAMS`; tests/test_lineage.py measures them against hand labels (lineage-scores.md; for `continues` also
+on a tuning and a held-out half).
 """
 from __future__ import annotations
 
@@ -53,6 +60,7 @@ from rdflib.namespace import RDF, XSD
 from ..errors import InvalidDocument
 from ..ids import Minter
 from ..model import Corpus, Document, Unit, UnitKind
+from ..rdf.literals import decimal
 from ..rdf.namespaces import bind_prefixes, uncc
 from ..vocab.files import display
 from .mappings import load_checked
@@ -62,7 +70,7 @@ HEADINGS_FILE = "rpm-kyoto-headings.yaml"
 
 TAKEN_UP, CONTINUES, IMPLEMENTS = "takenUpIn", "continues", "implements"
 SIMILARITY = "similarity"
-CONTINUES_SIMILARITY = "similarity (words, themes, context)"
+CONTINUES_SIMILARITY = "similarity (words, themes, context, sentence embeddings)"
 EXPLICIT = "explicit reference"
 EXPLICIT_PART = "explicit reference of its part"
 
@@ -112,11 +120,16 @@ class ContinuesParams:
     heading_weight: float       # weight of the words of the headings a unit stands under
     chapeau_weight: float       # weight of the words of the chapeau a subparagraph completes
     subparagraph_weight: float  # weight of the words of a chapeau's subparagraphs (candidates only)
+    min_cosine: float = 1.0     # a source is also linked if its best candidate's sentence-embedding cosine reaches this
+    embedding_weight: float = 0.0        # score = (1 - w) x BM25 / the source's best BM25 + w x cosine, with w this
+                                         # when the source's BM25 scores stand out (min_z) ...
+    embedding_weight_alone: float = 1.0  # ... and this when only the cosine admits it
 
 
 CONTINUES_PARAMS = ContinuesParams(k=3, threshold=Decimal("0.01"), min_z=4.3, k1=1.2, b=0.3, bigram_weight=0.5,
                                    max_df=0.15, concept_weight=1.0, heading_weight=0.5, chapeau_weight=0.3,
-                                   subparagraph_weight=0.2)
+                                   subparagraph_weight=0.2, min_cosine=0.72, embedding_weight=0.4,
+                                   embedding_weight_alone=0.97)
 
 
 @dataclass(frozen=True)
@@ -688,14 +701,24 @@ def _stands_out(scored: Mapping[str, float], k: int, min_z: float) -> bool:
     return (sum(best) / len(best) - mean) / deviation >= min_z
 
 
+def _fused(bm25: Mapping[str, float], cosines: Mapping[str, float], weight: float) -> dict[str, float]:
+    """(1 - weight) x the BM25 score relative to the best candidate's + weight x the cosine (negative -> 0), rounded
+    to 4 decimals."""
+    best = max(bm25.values(), default=0.0) or 1.0
+    return {target: round((1 - weight) * value / best + weight * max(0.0, cosines[target]), 4)
+            for target, value in bm25.items()}
+
+
 def continues(corpus: Corpus, params: ContinuesParams = CONTINUES_PARAMS, tags=None) -> list[Alignment]:
     """Each unit of a later declaration -> the earlier declaration units (or whole declarations) it continues."""
+    from .embeddings import Cosines
     declarations = [d for d in corpus.documents if d.kind == "declaration" and _year(d) is not None]
     declarations.sort(key=_year)
     units = {d.slug: _text_units(d) for d in declarations}
     by_iri = {u.iri: u for d in declarations for u in d.units}
     pool = [u for d in declarations for u in units[d.slug]]
     index = _ContextIndex(pool, by_iri, concepts(tags, [u.iri for u in pool]), params)
+    meaning = Cosines({u.iri: u.text for u in pool})
     links = []
     for i, document in enumerate(declarations):
         earlier = [d for d in declarations[:i] if _year(d) < _year(document)]
@@ -714,9 +737,15 @@ def continues(corpus: Corpus, params: ContinuesParams = CONTINUES_PARAMS, tags=N
                         break
             for rank, (target, words) in enumerate(explicit, start=1):
                 links.append(Alignment(unit.iri, target, CONTINUES, EXPLICIT, Decimal("1.000"), rank, words))
-            scored = index.scores(unit.iri, target_iris)
-            if not _stands_out(scored, params.k, params.min_z):
+            bm25 = index.scores(unit.iri, target_iris)
+            cosines = meaning.row(unit.iri, target_iris)
+            if _stands_out(bm25, params.k, params.min_z):
+                weight = params.embedding_weight
+            elif max(cosines.values(), default=0.0) >= params.min_cosine:
+                weight = params.embedding_weight_alone
+            else:
                 continue
+            scored = _fused(bm25, cosines, weight)
             best = sorted(scored.items(), key=lambda pair: (-pair[1], pair[0]))[: params.k]
             kept = [(target, _decimal(value)) for target, value in best if _decimal(value) >= params.threshold]
             for rank, (target, score) in enumerate(kept, start=1):
@@ -758,7 +787,7 @@ def lineage_graph(alignments: Iterable[Alignment], minter: Minter) -> Graph:
         graph.add((node, term.target, target))
         graph.add((node, term.relation, relation))
         graph.add((node, term.method, Literal(link.method)))
-        graph.add((node, term.score, Literal(link.score, datatype=XSD.decimal)))
+        graph.add((node, term.score, decimal(link.score)))
         graph.add((node, term.rank, Literal(link.rank, datatype=XSD.positiveInteger)))
         if link.evidence:
             graph.add((node, term.evidence, Literal(link.evidence, lang="en")))

@@ -26,11 +26,12 @@ from pathlib import Path
 from typing import Iterable, Iterator
 
 from rdflib import Graph, Literal, Namespace, URIRef
-from rdflib.namespace import DCTERMS, PROV, RDF, SKOS, XSD
+from rdflib.namespace import DCTERMS, PROV, RDF, SKOS
 
 from ..errors import InvalidDocument
 from ..ids import Minter, sdg, sdg_slug
 from ..model import Corpus, UnitKind
+from ..rdf.literals import decimal
 from ..rdf.namespaces import OA, bind_prefixes, uncc
 from ..tagging.model import Evidence, Method, TagKind, Tags
 from ..vocab.files import display
@@ -436,7 +437,7 @@ def sdg_links_graph(links: SdgLinks, minter: Minter) -> Graph:
         graph.add((note, term.taggedUnit, unit))
         graph.add((note, term.method, Literal(link.method)))
         graph.add((note, term.rule, Literal(link.rule)))
-        graph.add((note, term.confidence, Literal(link.confidence, datatype=XSD.decimal)))
+        graph.add((note, term.confidence, decimal(link.confidence)))
         for source in link.via:
             graph.add((note, PROV.wasDerivedFrom, URIRef(source)))
         _evidence(graph, note, link.evidence)

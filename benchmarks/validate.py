@@ -2,7 +2,7 @@
 synthetic dataset N times the size.
 
     python benchmarks/validate.py [--dataset build/dataset.nt] [--runs 5] [--pyshacl-runs 1] [--scale 100]
-                                  [--skip-pyshacl] [--skip-scale]
+                                  [--skip-pyshacl] [--skip-scale] [--processes 5]
 
 Measured (wall clock, median of RUNS unless said otherwise):
 
@@ -16,6 +16,10 @@ Measured (wall clock, median of RUNS unless said otherwise):
     SCALEx, fast         the dataset's (or, with --scale-of corpus, the corpus's) triples repeated SCALE
                          times under renamed document IRIs (doc/{slug} -> doc/{slug}-copy-{k};
                          vocabularies once), one run
+    per check            the fast checks on the dataset once in each of PROCESSES fresh processes, each
+                         check timed (run_checks(timings=...)): the total per process, and the slowest
+                         checks' fastest and slowest process. A query plan that varies from process to
+                         process (Oxigraph's (NOT) EXISTS did: benchmarks/README-scale.md) shows here.
 
 Goals on the project's 2-core machine: whole dataset < 0.5 s with the fast engine; a declaration end to end
 < 1.5 s. Writes the table to stdout and to benchmarks/results/validate.md.
@@ -99,6 +103,49 @@ def draft_end_to_end(path: Path, runs: int) -> tuple[float, int]:
     return statistics.median(times), code
 
 
+def per_check_child(path: Path) -> None:
+    """In a fresh process: the fast checks on the dataset once, each timed; prints JSON."""
+    import json
+
+    import pyoxigraph as ox
+
+    from crimecongress.validate import DEFAULT_BASE, _fast, as_data, ontology_text
+    store, literals = as_data(path).store()
+    store.load(ontology_text().encode(), format=ox.RdfFormat.TURTLE)
+    timings: list = []
+    start = time.perf_counter()
+    findings = len(_fast(store, literals, DEFAULT_BASE, timings))
+    total = time.perf_counter() - start
+    checks: dict[str, float] = {}
+    for check, seconds in timings:
+        component = check.component.rsplit("#", 1)[-1].removesuffix("ConstraintComponent")
+        name = f"{check.shape.rsplit('#', 1)[-1]} ({component})"
+        key, k = name, 1
+        while key in checks:
+            k += 1
+            key = f"{name} #{k}"
+        checks[key] = seconds
+    print(json.dumps({"total": total, "findings": findings, "checks": checks}))
+
+
+def per_check_processes(path: Path, processes: int, top: int = 6) -> str:
+    """The per-check times of `processes` fresh processes, as two Markdown tables."""
+    import json
+    runs = []
+    for _ in range(processes):
+        run = subprocess.run([sys.executable, str(Path(__file__).resolve()), "--per-check-child", str(path)], cwd=ROOT,
+                             capture_output=True, text=True, check=True)
+        runs.append(json.loads(run.stdout.strip().splitlines()[-1]))
+    totals = " / ".join(f"{r['total']:.2f}" for r in runs)
+    spread = sorted(((max(r["checks"][k] for r in runs), min(r["checks"][k] for r in runs), k)
+                     for k in runs[0]["checks"]), reverse=True)
+    lines = [f"Checks alone (data in a Store), {processes} fresh processes: {totals} s "
+             f"(findings: {', '.join(str(r['findings']) for r in runs)}).", "",
+             "| check | fastest process | slowest process |", "|---|---:|---:|"]
+    lines += [f"| {k} | {lo:.3f} s | {hi:.3f} s |" for hi, lo, k in spread[:top]]
+    return "\n".join(lines)
+
+
 def peak_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
@@ -114,7 +161,13 @@ def main() -> None:
                         help="what to repeat SCALE times (100x the full dataset needs about 18 GB of memory)")
     parser.add_argument("--skip-pyshacl", action="store_true")
     parser.add_argument("--skip-scale", action="store_true")
+    parser.add_argument("--processes", type=int, default=5,
+                        help="fresh processes that time each check (0: skip)")
+    parser.add_argument("--per-check-child", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.per_check_child:
+        per_check_child(args.per_check_child)
+        return
 
     from crimecongress.validate import as_data, validate_graph
 
@@ -171,6 +224,8 @@ def main() -> None:
             rows.append(("corpus only, pyshacl", f"{corpus_report.triples:,}", f"{seconds:.1f} s",
                          f"{args.pyshacl_runs} run(s)"))
 
+        stability = per_check_processes(dataset, args.processes) if args.processes > 0 else ""
+
         draft = doha_draft(tmp)
         draft_end_to_end(draft, 1)                       # warm the file cache and bytecode
         seconds, code = draft_end_to_end(draft, args.runs)
@@ -193,7 +248,7 @@ def main() -> None:
     machine = f"{platform.python_implementation()} {platform.python_version()}, {platform.machine()}, " \
               f"{len(__import__('os').sched_getaffinity(0))} cores"
     text = (f"# Validation timings\n\nMedian of {args.runs} runs unless noted; {machine}.\n"
-            f"Produced by `python benchmarks/validate.py`.\n\n{table}\n")
+            f"Produced by `python benchmarks/validate.py`.\n\n{table}\n" + (f"\n{stability}\n" if stability else ""))
     print(text)
     RESULTS.mkdir(parents=True, exist_ok=True)
     (RESULTS / "validate.md").write_text(text, encoding="utf-8")

@@ -12,6 +12,10 @@ anything else (UnsupportedShape), so a new shape cannot silently be skipped:
   sh:in, sh:languageIn, sh:uniqueLang, sh:minLength, sh:maxLength, sh:minInclusive, sh:maxInclusive,
   sh:minExclusive, sh:maxExclusive, sh:hasValue, sh:equals, sh:disjoint, sh:lessThanOrEquals, sh:not,
   sh:or, sh:and, sh:node (nested shapes may use minCount/maxCount 0 or 1 and hasValue on their paths);
+* anti-joins, not (NOT) EXISTS: Oxigraph 0.5 was measured to plan FILTER (NOT) EXISTS differently from
+  process to process (one check 0.03 s in one process, 40 s in another: benchmarks/README-scale.md), so
+  the core constraints test the graph with MINUS or with OPTIONAL { SELECT DISTINCT ... } + BOUND (see
+  Compiler.flag and Compiler.joinable; paths that may have length zero keep EXISTS);
 * SHACL-SPARQL: sh:sparql with sh:select on node shapes. The query is run once, with the shape's targets
   joined in at the start of its WHERE clause (the equivalent of pre-binding $this), so a query must project
   $this. Where a constraint also carries shape:fastSelect (the same solutions, written for a whole-dataset
@@ -25,6 +29,7 @@ No rdflib import here: the command line validates a file without loading rdflib 
 from __future__ import annotations
 
 import re
+import time
 from collections import defaultdict
 from dataclasses import dataclass, replace
 from functools import lru_cache
@@ -237,7 +242,8 @@ class Compiler:
         return f"{subject} {self.path(node)} {obj} ."
 
     def exists_pattern(self, subject: str, node, obj: str, tail: str = "") -> str:
-        """The body of an EXISTS / NOT EXISTS through the path, `tail` (a FILTER on obj) innermost. A sequence
+        """The body of an EXISTS / NOT EXISTS through the path, `tail` (a FILTER on obj) innermost (used only
+        where an anti-join would not be the same: see joinable). A sequence
         becomes nested EXISTS, one triple pattern each: Oxigraph plans a multi-pattern EXISTS without using
         the bound subject (2.6 ms a row over the tags), a single bound pattern costs microseconds."""
         if self.g.objects(node, RDF + "first") and all(isinstance(s, ox.NamedNode) for s in self.g.items(node)):
@@ -275,10 +281,13 @@ class Compiler:
         return TARGET
 
     # conformance of a value to a constraint (expressions are total: never a SPARQL error) -------------
-    def value_condition(self, shape, name: str, value, x: str) -> str:
+    def value_condition(self, shape, name: str, value, x: str, joins: list[str]) -> str:
+        """A total SPARQL expression: does the value in variable x satisfy the constraint? Tests that need
+        the graph (sh:class, nested shapes) add anti-join flags to `joins` (see flag), which the caller
+        writes into its group after the patterns that bind x."""
         g = self.g
         if name == "class":
-            return f"EXISTS {{ {x} <{RDF_TYPE}>/<{SUBCLASS}>* {term_sparql(value)} }}"
+            return self.flag(x, f"{x} <{RDF_TYPE}>/<{SUBCLASS}>* {term_sparql(value)} .", joins)
         if name == "datatype":
             dt = value.value
             if dt == RDF + "langString":
@@ -316,13 +325,13 @@ class Compiler:
         if name == "hasValue":
             return f"sameTerm({x}, {term_sparql(value)})"
         if name == "not":
-            return f"!{self.conforms(value, x)}"
+            return f"!{self.conforms(value, x, joins)}"
         if name in ("or", "and"):
-            parts = [self.conforms(member, x) for member in g.items(value)]
+            parts = [self.conforms(member, x, joins) for member in g.items(value)]
             joiner = " || " if name == "or" else " && "
             return "(" + joiner.join(parts) + ")" if parts else ("false" if name == "or" else "true")
         if name == "node":
-            return self.conforms(value, x)
+            return self.conforms(value, x, joins)
         raise UnsupportedShape(f"unsupported constraint sh:{name} in {shape}")
 
     def parameters(self, shape) -> list[tuple[str, object]]:
@@ -340,52 +349,92 @@ class Compiler:
                 out.append((name, value))
         return out
 
-    def conforms(self, shape, x: str) -> str:
-        """A total SPARQL expression: does the node in variable x conform to the (nested) shape?"""
+    def conforms(self, shape, x: str, joins: list[str]) -> str:
+        """A total SPARQL expression: does the node in variable x conform to the (nested) shape? Its tests
+        of the graph are anti-join flags added to `joins` (see flag); through a path that may have length
+        zero, EXISTS (see joinable)."""
         if self.g.sh(shape, "sparql"):
             raise UnsupportedShape(f"sh:sparql in a nested shape {shape}")
         path = self.g.sh(shape, "path")
         conditions = []
         if path:
-            def through(v: str, tail: str = "") -> str:
-                return self.exists_pattern(x, path[0], v, tail)
+            joinable = self.joinable(path[0])
+
+            def some(v: str, tail: str = "") -> str:
+                """x has a value v through the path for which `tail` (patterns and a FILTER on v) holds."""
+                if joinable:
+                    return self.flag(x, f"{self.pattern(x, path[0], v)} {tail}", joins)
+                return f"EXISTS {{ {self.exists_pattern(x, path[0], v, tail)} }}"
             for name, value in self.parameters(shape):
                 if name == "minCount":
                     n = int(value.value)
                     if n > 1:
                         raise UnsupportedShape(f"nested sh:minCount {n} in {shape}")
                     if n == 1:
-                        conditions.append(f"EXISTS {{ {through(self.var())} }}")
+                        conditions.append(some(self.var()))
                 elif name == "maxCount":
                     n = int(value.value)
                     a, b = self.var(), self.var()
                     if n == 0:
-                        conditions.append(f"NOT EXISTS {{ {through(a)} }}")
+                        conditions.append(f"!{some(a)}")
                     elif n == 1:
                         if not isinstance(path[0], ox.NamedNode):
                             raise UnsupportedShape(f"nested sh:maxCount 1 needs a single-IRI path in {shape}")
-                        conditions.append(f"NOT EXISTS {{ {through(a)} {through(b)} FILTER (!sameTerm({a}, {b})) }}")
+                        conditions.append(f"!{some(a, f'{x} <{path[0].value}> {b} . FILTER (!sameTerm({a}, {b}))')}")
                     else:
                         raise UnsupportedShape(f"nested sh:maxCount {n} in {shape}")
                 elif name == "hasValue":
                     v = self.var()
-                    conditions.append(f"EXISTS {{ {through(v, f'FILTER (sameTerm({v}, {term_sparql(value)}))')} }}")
+                    conditions.append(some(v, f"FILTER (sameTerm({v}, {term_sparql(value)}))"))
                 elif name in _SET_COMPONENTS:
                     raise UnsupportedShape(f"nested sh:{name} in {shape}")
                 else:
-                    v = self.var()
-                    condition = self.value_condition(shape, name, value, v)
-                    conditions.append(f"NOT EXISTS {{ {through(v, f'FILTER (!{condition})')} }}")
+                    v, inner = self.var(), []
+                    condition = self.value_condition(shape, name, value, v, inner)
+                    conditions.append(f"!{some(v, ' '.join(inner + [f'FILTER (!{condition})']))}")
         else:
             for name, value in self.parameters(shape):
                 if name in _SET_COMPONENTS and name != "hasValue":
                     raise UnsupportedShape(f"sh:{name} on a node shape {shape}")
-                conditions.append(self.value_condition(shape, name, value, x))
+                conditions.append(self.value_condition(shape, name, value, x, joins))
         for prop in self.g.sh(shape, "property"):
             if path:
                 raise UnsupportedShape(f"sh:property inside a nested property shape {shape}")
-            conditions.append(self.conforms(prop, x))
+            conditions.append(self.conforms(prop, x, joins))
         return "(" + " && ".join(conditions) + ")" if conditions else "true"
+
+    def flag(self, x: str, body: str, joins: list[str]) -> str:
+        """`EXISTS { body }` (body binds x) as an anti-join: a left join with the DISTINCT x for which body
+        has a solution, evaluated once for the whole store, binding a fresh variable; the expression is
+        BOUND of it. Oxigraph 0.5 was measured to plan (NOT) EXISTS differently from process to process
+        (0.03 s in one, 40 s in another, for the same check over 10k tags; benchmarks/README-scale.md); an
+        anti-join does not depend on that plan. Equivalent to EXISTS when the body's solutions do not depend
+        on x being bound first: true of triple patterns and of paths that cannot have length zero (see
+        joinable)."""
+        f = self.var()
+        joins.append(f"OPTIONAL {{ SELECT DISTINCT {x} (true AS {f}) WHERE {{ {body} }} }}")
+        return f"BOUND({f})"
+
+    def joinable(self, node) -> bool:
+        """Whether the path links the same pairs whether or not its subject is bound first, so that an
+        anti-join (MINUS, or a flag) over it equals NOT EXISTS: every path but one that may have length zero
+        (sh:zeroOrMorePath, sh:zeroOrOnePath): SPARQL links a bound subject to itself through it even when
+        the subject is absent from the data, an unbound one only to the nodes of the data. Those keep
+        EXISTS."""
+        if isinstance(node, ox.NamedNode):
+            return True
+        if self.g.objects(node, RDF + "first"):
+            return all(self.joinable(i) for i in self.g.items(node))
+        if self.g.sh(node, "zeroOrMorePath") or self.g.sh(node, "zeroOrOnePath"):
+            return False
+        for name in ("inversePath", "oneOrMorePath"):
+            found = self.g.sh(node, name)
+            if found:
+                return self.joinable(found[0])
+        found = self.g.sh(node, "alternativePath")
+        if found:
+            return all(self.joinable(i) for i in self.g.items(found[0]))
+        raise UnsupportedShape(f"unsupported path {node}")
 
     # top-level checks --------------------------------------------------------------------------------------
     def shape_meta(self, shape) -> tuple[str, tuple[str, ...]]:
@@ -427,8 +476,10 @@ class Compiler:
                     query = (f"SELECT ?this ?value WHERE {{ {focus} "
                              f"MINUS {{ ?this <{RDF_TYPE}>/<{SUBCLASS}>* {term_sparql(value)} . }} BIND (?this AS ?value) }}")
                 else:
-                    condition = self.value_condition(shape, name, value, "?this")
-                    query = f"SELECT ?this ?value WHERE {{ {focus} FILTER (!{condition}) BIND (?this AS ?value) }}"
+                    joins: list[str] = []
+                    condition = self.value_condition(shape, name, value, "?this", joins)
+                    query = (f"SELECT ?this ?value WHERE {{ {focus} {' '.join(joins)} FILTER (!{condition}) "
+                             f"BIND (?this AS ?value) }}")
                 checks.append(Check(iri, severity, component, messages, "", query))
             for constraint in self.g.sh(shape, "sparql"):
                 checks.append(self.sparql_check(shape, constraint, focus, severity, messages))
@@ -446,6 +497,14 @@ class Compiler:
 
         def exists(subject: str, obj: str, tail: str = "") -> str:
             return self.exists_pattern(subject, path_node, obj, tail)
+
+        def without(obj: str, tail: str = "") -> str:
+            """Keeps the solutions whose ?this has no value obj through the path for which `tail` holds: an
+            anti-join (MINUS; see flag for why not NOT EXISTS) where that is the same (see joinable)."""
+            if joinable:
+                return f"MINUS {{ {through('?this', obj)} {tail} }}"
+            return f"FILTER NOT EXISTS {{ {exists('?this', obj, tail)} }}"
+        joinable = self.joinable(path_node)
         if self.g.sh(shape, "sparql"):
             raise UnsupportedShape(f"sh:sparql on a property shape {shape}")
         checks = []
@@ -456,7 +515,7 @@ class Compiler:
                 if n == 0:
                     continue
                 if n == 1:
-                    query = f"SELECT ?this WHERE {{ {focus} FILTER NOT EXISTS {{ {exists('?this', '?_value')} }} }}"
+                    query = f"SELECT ?this WHERE {{ {focus} {without('?_value')} }}"
                 else:
                     query = (f"SELECT ?this WHERE {{ {focus} OPTIONAL {{ {through('?this', '?_value')} }} }} "
                              f"GROUP BY ?this HAVING (COUNT(DISTINCT ?_value) < {n})")
@@ -474,13 +533,13 @@ class Compiler:
                          f"FILTER (isLiteral(?_a) && isLiteral(?_b) && !sameTerm(?_a, ?_b) && LANG(?_a) != \"\" "
                          f"&& LCASE(LANG(?_a)) = LCASE(LANG(?_b))) BIND (LCASE(LANG(?_a)) AS ?_lang) }}")
             elif name == "hasValue":
-                tail = f"FILTER (sameTerm(?_value, {term_sparql(value)}))"
-                query = f"SELECT ?this WHERE {{ {focus} FILTER NOT EXISTS {{ {exists('?this', '?_value', tail)} }} }}"
+                query = (f"SELECT ?this WHERE {{ {focus} "
+                         f"{without('?_value', f'FILTER (sameTerm(?_value, {term_sparql(value)}))')} }}")
             elif name == "equals":
                 q = term_sparql(value)
                 query = (f"SELECT DISTINCT ?this ?value WHERE {{ {focus} "
-                         f"{{ {through('?this', '?value')} FILTER NOT EXISTS {{ ?this {q} ?value }} }} UNION "
-                         f"{{ ?this {q} ?value . FILTER NOT EXISTS {{ {exists('?this', '?value')} }} }} }}")
+                         f"{{ {through('?this', '?value')} MINUS {{ ?this {q} ?value . }} }} UNION "
+                         f"{{ ?this {q} ?value . {without('?value')} }} }}")
             elif name == "disjoint":
                 query = (f"SELECT DISTINCT ?this ?value WHERE {{ {focus} {through('?this', '?value')} "
                          f"?this {term_sparql(value)} ?value . }}")
@@ -500,8 +559,10 @@ class Compiler:
                 query = (f"SELECT DISTINCT ?this ?value WHERE {{ {focus} {through('?this', '?value')} "
                          f"MINUS {{ ?value <{RDF_TYPE}>/<{SUBCLASS}>* {term_sparql(value)} . }} }}")
             else:
-                condition = self.value_condition(shape, name, value, "?value")
-                query = f"SELECT DISTINCT ?this ?value WHERE {{ {focus} {through('?this', '?value')} FILTER (!{condition}) }}"
+                joins: list[str] = []
+                condition = self.value_condition(shape, name, value, "?value", joins)
+                query = (f"SELECT DISTINCT ?this ?value WHERE {{ {focus} {through('?this', '?value')} "
+                         f"{' '.join(joins)} FILTER (!{condition}) }}")
             predicate = path_node.value if isinstance(path_node, ox.NamedNode) else ""
             checks.append(Check(iri, severity, component, messages, display, query, predicate=predicate))
         return checks
@@ -575,14 +636,19 @@ def _well_typed(term, datatype: str) -> bool:
     return pattern is None or re.match(pattern, term.value) is not None
 
 
-def run_checks(store: ox.Store, checks: Iterable[Check], literals: dict | None = None) -> list[RawResult]:
+def run_checks(store: ox.Store, checks: Iterable[Check], literals: dict | None = None,
+               timings: list | None = None) -> list[RawResult]:
     """Run compiled checks. `literals` maps predicate IRI -> subject -> the typed literals as written in the
     data (the Store keeps them normalised): datatype checks and reported values use those. Without it
-    (data given as a Store) the Store's literals are all there is."""
+    (data given as a Store) the Store's literals are all there is. With `timings`, appends (check, seconds)
+    for every check run (benchmarks/validate.py reports them)."""
     literals = literals or {}
     results = []
     for check in checks:
+        start = time.perf_counter()
         results.extend(_run_check(store, check, literals))
+        if timings is not None:
+            timings.append((check, time.perf_counter() - start))
     return results
 
 

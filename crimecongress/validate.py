@@ -400,10 +400,10 @@ def as_data(data, *, rdf_format: str | None = None) -> Data:
 
 
 # ------------------------------------------------------------------------------------------------ engines
-def _fast(store: ox.Store, literals: dict, base: str) -> list[RawResult]:
+def _fast(store: ox.Store, literals: dict, base: str, timings: list | None = None) -> list[RawResult]:
     names = prefixes(base)
     checks = compiled(shapes_texts(base), tuple(sorted(names.items())))
-    return run_checks(store, checks, literals)
+    return run_checks(store, checks, literals, timings)
 
 
 def _to_ox(term):

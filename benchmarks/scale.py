@@ -275,7 +275,7 @@ def run_stage(name: str, work: Path) -> dict:
         writer = _load_writer(work, work / "validate-files")
         shutil.rmtree(work / "validate-files", ignore_errors=True)
         stage.begin()
-        report = validator(list(writer.whole()))
+        report = validator(writer.as_data())
         return stage.end(validator=label, conforms=getattr(report, "conforms", None))
 
     if name == "export":
@@ -294,7 +294,7 @@ def run_stage(name: str, work: Path) -> dict:
                             lambda: _write_all(documents, tags, work / "pipeline-build"))
         validator, _label = _validator()
         if validator is not None:
-            stage.part("validate", lambda: validator(list(writer.whole())))
+            stage.part("validate", lambda: validator(writer.as_data()))
         triples = stage.part("whole-dataset files", writer.write_whole)
         shutil.rmtree(work / "pipeline-build", ignore_errors=True)
         return stage.end(triples=triples, tagged=tagger is not None, validated=validator is not None)
@@ -509,6 +509,7 @@ def _triples(size_result: dict, stage: str = "") -> int:
 def markdown(results: dict) -> str:
     m = results["machine"]
     sizes = [s for s in results["sizes"] if str(s) in results["runs"]]
+    first = results["runs"][str(sizes[0])]
     lines = [
         "# Scale: cost per stage at " + ", ".join(f"{s:g}x" for s in sizes) + " the sources",
         "",

@@ -32,7 +32,7 @@ from .ids import Minter
 from .model import Document
 from .rdf.emit import new_graph
 from .tagging.model import Tag
-from .validate import format_text, validate_graph, validation_files
+from .validate import Data, format_text, validate_graph, validation_files
 from .rdf.namespaces import DCAT, DCTERMS, RDF, RDFS, VOID, XSD, uncc
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -249,6 +249,10 @@ class GraphWriter:
         two graphs once), read from the graphs' dumps as it goes."""
         return subject_chunks(merged_lines(d.lines() for d in self.dumps))
 
+    def as_data(self) -> Data:
+        """The whole dataset for validation, read from the dumps a chunk at a time as it is loaded."""
+        return Data(ntriples=_Reread(lambda: (("the built dataset", chunk) for chunk in self.whole())))
+
     def write_whole(self) -> int:
         """dataset.nt.gz, .ttl, .jsonld and .nq, written a part at a time in one pass over the merged
         graphs; returns the number of triples."""
@@ -271,6 +275,16 @@ class GraphWriter:
                 nq.write(b"".join(run))
         self.files["context.jsonld"] = (json.dumps(self.context, indent=2, ensure_ascii=False) + "\n").encode()
         return lines
+
+
+class _Reread:
+    """An iterable made anew each time it is iterated."""
+
+    def __init__(self, make: Callable[[], Iterable]):
+        self.make = make
+
+    def __iter__(self):
+        return iter(self.make())
 
 
 def batched(items: Iterable, size: int) -> Iterator[list]:
@@ -310,8 +324,7 @@ def release(minter: Minter, progress: Progress, files: ReleasedFiles, *, check_o
         writer.documents(corpus.documents, catalogue.facts, footnotes, tags)
 
     steps.run("emitting RDF and writing each graph", emit_and_write)
-    report = steps.run("validating with the SHACL shapes", lambda: validate_graph(list(writer.whole()),
-                                                                                  base=minter.base))
+    report = steps.run("validating with the SHACL shapes", lambda: validate_graph(writer.as_data(), base=minter.base))
     if not report.conforms:
         raise InvalidDocument(f"the dataset does not conform to the shapes:\n{format_text(report)}",
                               hint="fix the source or the mapping named above; nothing was written")

@@ -18,8 +18,9 @@ import json
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
+from itertools import chain
 from pathlib import Path
-from typing import Mapping, Sequence
+from typing import Iterable, Mapping, Sequence
 
 import pyoxigraph as ox
 
@@ -301,7 +302,9 @@ class Data:
     """The data to validate, as written: N-Triples chunks (what pyshacl reads, and what the Store is loaded
     from) or rdflib graphs, plus any pyoxigraph Store given as is."""
 
-    ntriples: list[tuple[str, bytes]] = field(default_factory=list)    # (file name for errors, N-Triples)
+    # (file name for errors, N-Triples): a list, or any iterable that can be iterated again (chunks of a dataset
+    # too large to hold twice are then read as they are loaded)
+    ntriples: Iterable[tuple[str, bytes]] = field(default_factory=list)
     graphs: list = field(default_factory=list)
     stores: list = field(default_factory=list)
 
@@ -311,10 +314,10 @@ class Data:
         error in N-Triples raises InputError with the file, line and column."""
         store = ox.Store()
         literals: dict = {}
-        chunks = list(self.ntriples) + [("(graph)", _graph_ntriples(g)) for g in self.graphs]
+        chunks = chain(self.ntriples, (("(graph)", _graph_ntriples(g)) for g in self.graphs))
         for name, chunk in chunks:
             try:
-                store.extend(ox.parse(chunk, format=ox.RdfFormat.N_TRIPLES))
+                store.load(chunk, format=ox.RdfFormat.N_TRIPLES)
             except SyntaxError as error:
                 raise _syntax_error(error, name) from None
             except (ValueError, UnicodeDecodeError) as error:

@@ -8,7 +8,7 @@ each stage runs **in a fresh Python process** (so one stage's memory is not anot
     parse     crimecongress.corpus.parse_file on every synthetic file
     tag       crimecongress.tagging's tagger, where the package has one (skipped, and said so, where not)
     emit      each document's graph with its tags, emitted and written (Turtle, N-Triples, JSON-LD) in
-              turn, as the build does (crimecongress.build.GraphWriter.documents)
+              turn, as the build does (crimecongress.release.GraphWriter.documents)
     validate  crimecongress.validate.validate_graph on the whole dataset's N-Triples, as the build does
     export    the whole-dataset Turtle, N-Triples, JSON-LD and N-Quads, from the per-graph dumps
     pipeline  parse, tag, emit, validate and export in one process: the build's real time and memory
@@ -163,7 +163,7 @@ def _facts(document):
 
 def _files(out: Path):
     """Where a stage writes its files: a directory, as the build writes into its staging directory."""
-    from crimecongress.build import ReleasedFiles
+    from crimecongress.release import ReleasedFiles
     from crimecongress.fileio import TreeWriter
     shutil.rmtree(out, ignore_errors=True)
     out.mkdir(parents=True)
@@ -172,8 +172,8 @@ def _files(out: Path):
 
 def _write_all(documents, tagged, out: Path, stage: Stage | None = None):
     """Emit each document's graph with its tags and write its files into `out`, one document at a time, as
-    the build does (crimecongress.build.GraphWriter). Returns the writer (its per-graph dumps)."""
-    from crimecongress.build import GraphWriter
+    the build does (crimecongress.release.GraphWriter). Returns the writer (its per-graph dumps)."""
+    from crimecongress.release import GraphWriter
     tags, footnotes = tagged if tagged is not None else ((), None)
     writer = GraphWriter(_minter(), _files(out))
     part = stage.part if stage is not None else (lambda _label, action: action())
@@ -194,7 +194,7 @@ def _save_dumps(work: Path, writer) -> None:
 
 
 def _load_writer(work: Path, out: Path):
-    from crimecongress.build import GraphWriter
+    from crimecongress.release import GraphWriter
     writer = GraphWriter(_minter(), _files(out))
     writer.dumps = pickle.loads((work / "dumps.pickle").read_bytes())
     return writer
@@ -724,7 +724,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--heavy-max", type=float, default=100,
                         help="largest size at which the build stages (emit, validate, export) run; above it the "
                              "dump for load, queries and publish is the largest export's, replicated")
-    parser.add_argument("--pipeline-max", type=float, default=10, help="largest size for the one-process build")
+    parser.add_argument("--pipeline-max", type=float, default=100, help="largest size for the one-process build")
+    parser.add_argument("--publish-max", type=float, default=10,
+                        help="largest size for `publish` with one job (at 100x it takes over 20 minutes; "
+                             "publish-bulk runs at every size)")
     parser.add_argument("--stages", default=",".join(STAGES), help="which stages to run")
     parser.add_argument("--out", type=Path, default=RESULTS)
     parser.add_argument("--render", type=Path, metavar="SCALE.JSON",
@@ -752,7 +755,7 @@ def main(argv: list[str] | None = None) -> int:
     pools = load_pools()
     results = {"machine": machine(), "sizes": sizes, "runs": {},
                "settings": {"timeout": args.timeout, "memory_cap_gb": args.memory_cap, "heavy_max": args.heavy_max,
-                            "pipeline_max": args.pipeline_max}}
+                            "pipeline_max": args.pipeline_max, "publish_max": args.publish_max}}
     exported: tuple[float, Path] | None = None     # the largest size whose export wrote a dump
     try:
         for size in sizes:
@@ -773,6 +776,10 @@ def main(argv: list[str] | None = None) -> int:
                 if stage == "pipeline" and size > args.pipeline_max:
                     run["stages"][stage] = {"stage": stage, "status": "not run",
                                             "note": f"run at {args.pipeline_max:g}x only"}
+                    continue
+                if stage == "publish" and size > args.publish_max:
+                    run["stages"][stage] = {"stage": stage, "status": "not run",
+                                            "note": f"run up to {args.publish_max:g}x only"}
                     continue
                 if stage == "load" and not (work / "build" / "dataset.nq").exists():
                     if exported is None:

@@ -1,0 +1,192 @@
+"""Writing the released files: each graph as it comes (its Turtle, N-Triples and JSON-LD), then the
+whole-dataset dumps merged from the graphs' sorted N-Triples a part at a time, so that the build holds one
+graph and the graphs' compressed lines, never the whole dataset as objects.
+"""
+from __future__ import annotations
+
+import gzip
+import hashlib
+import io
+import json
+from contextlib import contextmanager
+from dataclasses import dataclass
+from itertools import islice
+from typing import BinaryIO, Callable, Iterable, Iterator, Mapping, Sequence
+
+import pyoxigraph as ox
+
+from .corpus.catalogue import DocumentFacts
+from .export import (JsonLdParts, Statements, TurtleParts, converted, gzipped, gzipped_lines, jsonld,
+                     load_context, merged_lines, ntriples, parse_ntriples, quad_lines, statements, subject_chunks,
+                     turtle)
+from .ids import Minter
+from .model import Document
+from .tagging.model import Tag
+from .validate import Data
+
+
+@dataclass(frozen=True)
+class GraphDump:
+    """One named graph, written once: its sorted N-Triples, gzipped, kept for the whole-dataset dumps."""
+    name: str
+    ntriples_gz: bytes
+    triples: int
+
+    def lines(self) -> Iterator[bytes]:
+        return gzipped_lines(self.ntriples_gz)
+
+
+class ReleasedFiles:
+    """The released files as they are made: each goes to `tree` at once (or is written a part at a time
+    with `parts`); only their sizes and SHA-256 stay, for the VoID description and the manifest.
+    `tree` is a fileio.TreeWriter (the build's staging directory) or a MemoryTree."""
+
+    def __init__(self, tree):
+        self.tree = tree
+        self.sizes: dict[str, int] = {}
+        self.digests: dict[str, str] = {}
+
+    def __setitem__(self, path: str, data: bytes) -> None:
+        self.tree.write(path, data)
+        self.sizes[path], self.digests[path] = len(data), hashlib.sha256(data).hexdigest()
+
+    def update(self, files: Mapping[str, bytes]) -> None:
+        for path, data in files.items():
+            self[path] = data
+
+    @contextmanager
+    def parts(self, path: str, *, compress: bool = False) -> Iterator[BinaryIO]:
+        """A file written part by part (gzipped as `export.gzipped` does when `compress`)."""
+        digest = hashlib.sha256()
+        with self.tree.open(path) as handle:
+            counted = _Counting(handle, digest)
+            if compress:
+                with gzip.GzipFile(filename="", mode="wb", compresslevel=6, fileobj=counted, mtime=0) as packed:
+                    yield packed
+            else:
+                yield counted
+        self.sizes[path], self.digests[path] = counted.size, digest.hexdigest()
+
+
+class _Counting:
+    """A binary file that hashes and counts what goes through it."""
+
+    def __init__(self, handle: BinaryIO, digest):
+        self.handle, self.digest, self.size = handle, digest, 0
+
+    def write(self, data) -> int:
+        self.digest.update(data)
+        self.size += len(data)
+        return self.handle.write(data)
+
+    def flush(self) -> None:
+        self.handle.flush()
+
+
+class MemoryTree:
+    """A tree of files kept in memory: {relative path: bytes} (what `release_files` returns)."""
+
+    def __init__(self):
+        self.files: dict[str, bytes] = {}
+
+    def write(self, relative: str, data: bytes) -> None:
+        self.files[relative] = data
+
+    @contextmanager
+    def open(self, relative: str):
+        buffer = io.BytesIO()
+        yield buffer
+        self.files[relative] = buffer.getvalue()
+
+
+def document_statements(document: Document, facts: DocumentFacts, minter: Minter,
+                        footnotes: Mapping[str, tuple[str, ...]] | None, tags: Sequence[Tag]) -> list[ox.Triple]:
+    """A document's statements with its tags, without duplicates (two tags may share their plain triple)."""
+    from .rdf.emit import document_graph
+    from .rdf.tags import tag_statements
+    unique = set(converted(document_graph(document, facts, minter, footnotes)))
+    for tag in tags:
+        unique.update(tag_statements(tag, minter))
+    return list(unique)
+
+
+class GraphWriter:
+    """Writes each graph's files as the graph comes, and keeps only its sorted N-Triples, gzipped
+    (`dumps`), from which `write_whole` writes the whole-dataset files a part at a time."""
+
+    def __init__(self, minter: Minter, files: ReleasedFiles):
+        self.minter, self.files = minter, files
+        self.context = load_context(minter.base)
+        self.context_url = minter.base + "context.jsonld"
+        self.dumps: list[GraphDump] = []
+
+    def graph(self, name: str, graph: Statements, stem: str | None, *, full: bool = False) -> None:
+        """Convert the graph once and write its files under `stem` (Turtle; with `full`, also gzipped
+        N-Triples and JSON-LD); then it can go."""
+        triples = statements(graph)
+        lines = ntriples(triples)
+        compressed = gzipped(lines)
+        if stem is not None:
+            self.files[f"{stem}.ttl"] = turtle(triples, self.minter.base)
+            if full:
+                self.files[f"{stem}.nt.gz"] = compressed
+                self.files[f"{stem}.jsonld"] = jsonld(triples, self.context_url, self.context)
+        self.dumps.append(GraphDump(self.minter.graph(name), compressed, lines.count(b"\n")))
+
+    def documents(self, documents: Sequence[Document], facts: Callable[[str], DocumentFacts],
+                  footnotes: Mapping[str, tuple[str, ...]] | None, tags: Sequence[Tag]) -> None:
+        """Each document's graph, with its tags, written and dropped in turn."""
+        from .rdf.tags import tags_by_document
+        document_tags = tags_by_document(tags, {unit.iri: d.slug for d in documents for unit in d.units})
+        for document in documents:
+            triples = document_statements(document, facts(document.slug), self.minter, footnotes,
+                                          document_tags.get(document.slug, ()))
+            self.graph(document.slug, triples, f"doc/{document.slug}", full=True)
+
+    def whole(self) -> Iterator[bytes]:
+        """The whole dataset as sorted N-Triples in chunks that end where a subject does (a statement in
+        two graphs once), read from the graphs' dumps as it goes."""
+        return subject_chunks(merged_lines(d.lines() for d in self.dumps))
+
+    def as_data(self) -> Data:
+        """The whole dataset for validation, read from the dumps a chunk at a time as it is loaded."""
+        return Data(ntriples=_Reread(lambda: (("the built dataset", chunk) for chunk in self.whole())))
+
+    def write_whole(self) -> int:
+        """dataset.nt.gz, .ttl, .jsonld and .nq, written a part at a time in one pass over the merged
+        graphs; returns the number of triples."""
+        as_turtle, as_jsonld = TurtleParts(self.minter.base), JsonLdParts(self.context_url, self.context)
+        lines = 0
+        with self.files.parts("dataset.nt.gz", compress=True) as nt, self.files.parts("dataset.ttl") as ttl, \
+                self.files.parts("dataset.jsonld") as js:
+            ttl.write(as_turtle.head())
+            js.write(as_jsonld.head())
+            for chunk in self.whole():
+                lines += chunk.count(b"\n")
+                nt.write(chunk)
+                triples = parse_ntriples(chunk)
+                ttl.write(as_turtle.part(triples))
+                js.write(as_jsonld.part(triples))
+            ttl.write(as_turtle.tail())
+            js.write(as_jsonld.tail())
+        with self.files.parts("dataset.nq") as nq:
+            for run in batched(quad_lines((d.name, d.lines()) for d in self.dumps), 20_000):
+                nq.write(b"".join(run))
+        self.files["context.jsonld"] = (json.dumps(self.context, indent=2, ensure_ascii=False) + "\n").encode()
+        return lines
+
+
+class _Reread:
+    """An iterable made anew each time it is iterated."""
+
+    def __init__(self, make: Callable[[], Iterable]):
+        self.make = make
+
+    def __iter__(self):
+        return iter(self.make())
+
+
+def batched(items: Iterable, size: int) -> Iterator[list]:
+    iterator = iter(items)
+    while batch := list(islice(iterator, size)):
+        yield batch

@@ -253,14 +253,13 @@ def run_stage(name: str, work: Path) -> dict:
         (work / "tags.pickle").write_bytes(pickle.dumps((tags, footnotes), protocol=pickle.HIGHEST_PROTOCOL))
         return result
 
-    if name in BUILD_STAGES:
-        gc.disable()                                 # as crimecongress build does
-
     if name == "emit":
+        from crimecongress.release import long_lived_frozen
         documents, tags = _load_documents(work), _load_tags(work)
         _remember_facts(documents)
         stage.begin()
-        writer = _write_all(documents, tags, work / "emit-files", stage)
+        with long_lived_frozen():                    # as crimecongress build does
+            writer = _write_all(documents, tags, work / "emit-files", stage)
         triples = sum(d.triples for d in writer.dumps)
         result = stage.end(triples=triples, graphs=len(writer.dumps), bytes=sum(writer.files.sizes.values()))
         _save_dumps(work, writer)
@@ -290,8 +289,10 @@ def run_stage(name: str, work: Path) -> dict:
         _remember_facts(documents)
         tagger, _label = _tagger()
         tags = stage.part("tag", lambda: tagger(documents)) if tagger else None
-        writer = stage.part("emit and write each document",
-                            lambda: _write_all(documents, tags, work / "pipeline-build"))
+        from crimecongress.release import long_lived_frozen
+        with long_lived_frozen():                    # as crimecongress build does
+            writer = stage.part("emit and write each document",
+                                lambda: _write_all(documents, tags, work / "pipeline-build"))
         validator, _label = _validator()
         if validator is not None:
             stage.part("validate", lambda: validator(writer.as_data()))

@@ -5,7 +5,6 @@ whole-dataset dumps -> write build/ atomically.
 """
 from __future__ import annotations
 
-import gc
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,7 +20,7 @@ from .fileio import atomic_tree
 from .export import turtle
 from .ids import Minter
 from .rdf.emit import new_graph
-from .release import GraphWriter, MemoryTree, ReleasedFiles
+from .release import GraphWriter, MemoryTree, ReleasedFiles, long_lived_frozen
 from .validate import format_text, validate_graph, validation_files
 from .rdf.namespaces import DCAT, DCTERMS, RDF, RDFS, VOID, XSD, uncc
 
@@ -147,7 +146,8 @@ def release(minter: Minter, progress: Progress, files: ReleasedFiles, *, check_o
             writer.graph(name, graph, name)
         writer.documents(corpus.documents, catalogue.facts, footnotes, tags)
 
-    steps.run("emitting RDF and writing each graph", emit_and_write)
+    with long_lived_frozen():
+        steps.run("emitting RDF and writing each graph", emit_and_write)
     report = steps.run("validating with the SHACL shapes", lambda: validate_graph(writer.as_data(), base=minter.base))
     if not report.conforms:
         raise InvalidDocument(f"the dataset does not conform to the shapes:\n{format_text(report)}",
@@ -175,13 +175,7 @@ def release_files(minter: Minter, progress: Progress, *, check_owl: bool = True)
 
 
 def build(out_dir: Path, minter: Minter, progress: Progress, *, check_owl: bool = True) -> BuildResult:
-    # Millions of long-lived objects and no reference cycles worth collecting: the cyclic garbage
-    # collector only costs time here (measured by benchmarks/scale.py).
-    gc.disable()
-    try:
-        with atomic_tree(out_dir, what="build") as tree:
-            files = ReleasedFiles(tree)
-            total, timings = release(minter, progress, files, check_owl=check_owl)
-    finally:
-        gc.enable()
+    with atomic_tree(out_dir, what="build") as tree:
+        files = ReleasedFiles(tree)
+        total, timings = release(minter, progress, files, check_owl=check_owl)
     return BuildResult(Path(out_dir).resolve(), tuple(sorted(files.digests)), total, tuple(timings))

@@ -4,6 +4,7 @@ graph and the graphs' compressed lines, never the whole dataset as objects.
 """
 from __future__ import annotations
 
+import gc
 import gzip
 import hashlib
 import io
@@ -190,3 +191,17 @@ def batched(items: Iterable, size: int) -> Iterator[list]:
     iterator = iter(items)
     while batch := list(islice(iterator, size)):
         yield batch
+
+
+@contextmanager
+def long_lived_frozen() -> Iterator[None]:
+    """Leave the objects alive now (the corpus, its tags and links: millions, kept to the end) out of the
+    cyclic collector's scans while the graphs are written: the collector then costs little, and still
+    frees each graph once written (rdflib's store and its graph refer to each other). Measured by
+    benchmarks/scale.py: with the collector scanning everything the emit step is several times slower;
+    with it off, every graph stays in memory."""
+    gc.freeze()
+    try:
+        yield
+    finally:
+        gc.unfreeze()

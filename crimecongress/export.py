@@ -145,8 +145,9 @@ def merged_lines(sorted_lines: Iterable[Iterable[bytes]]) -> Iterator[bytes]:
             last = line
 
 
-def gzipped_lines(dump: bytes, block: int = 1 << 18) -> Iterator[bytes]:
-    """The lines of a gzipped dump, decompressed a block at a time as they are needed."""
+def gzipped_lines(dump: bytes, block: int = 1 << 14) -> Iterator[bytes]:
+    """The lines of a gzipped dump, decompressed a block at a time as they are needed (small blocks: the
+    whole-dataset dumps merge one such reader per graph, thousands at once at scale)."""
     decompressor = zlib.decompressobj(wbits=31)
     tail = b""
     for start in range(0, len(dump), block):

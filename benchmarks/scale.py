@@ -290,13 +290,13 @@ def run_stage(name: str, work: Path) -> dict:
         tagger, _label = _tagger()
         tags = stage.part("tag", lambda: tagger(documents)) if tagger else None
         from crimecongress.release import long_lived_frozen
+        validator, _label = _validator()
         with long_lived_frozen():                    # as crimecongress build does
             writer = stage.part("emit and write each document",
                                 lambda: _write_all(documents, tags, work / "pipeline-build"))
-        validator, _label = _validator()
-        if validator is not None:
-            stage.part("validate", lambda: validator(writer.as_data()))
-        triples = stage.part("whole-dataset files", writer.write_whole)
+            if validator is not None:
+                stage.part("validate", lambda: validator(writer.as_data()))
+            triples = stage.part("whole-dataset files", writer.write_whole)
         shutil.rmtree(work / "pipeline-build", ignore_errors=True)
         return stage.end(triples=triples, tagged=tagger is not None, validated=validator is not None)
 

@@ -148,22 +148,23 @@ def release(minter: Minter, progress: Progress, files: ReleasedFiles, *, check_o
 
     with long_lived_frozen():
         steps.run("emitting RDF and writing each graph", emit_and_write)
-    report = steps.run("validating with the SHACL shapes", lambda: validate_graph(writer.as_data(), base=minter.base))
-    if not report.conforms:
-        raise InvalidDocument(f"the dataset does not conform to the shapes:\n{format_text(report)}",
-                              hint="fix the source or the mapping named above; nothing was written")
-    if check_owl:
-        from .reasoning import check_consistency_ntriples
-        steps.run("checking OWL consistency (HermiT)",
-                  lambda: check_consistency_ntriples(b"".join(writer.whole())))
-    total = steps.run("writing the whole-dataset Turtle, N-Triples, JSON-LD and N-Quads", writer.write_whole)
-    files.update(validation_files(report))
-    files.update(steps.run("drawing the figures", lambda: figures(corpus, tags, linked.sdg_links,
-                                                                   vocabulary=vocabulary,
-                                                                   catalogue=linked.catalogue)))
-    void = _dataset_description(minter, [(d.name, d.triples) for d in writer.dumps], files, total)
-    files["void.ttl"] = turtle(void, minter.base)
-    files["MANIFEST.sha256"] = "".join(f"{files.digests[p]}  {p}\n" for p in sorted(files.digests)).encode()
+        report = steps.run("validating with the SHACL shapes",
+                           lambda: validate_graph(writer.as_data(), base=minter.base))
+        if not report.conforms:
+            raise InvalidDocument(f"the dataset does not conform to the shapes:\n{format_text(report)}",
+                                  hint="fix the source or the mapping named above; nothing was written")
+        if check_owl:
+            from .reasoning import check_consistency_ntriples
+            steps.run("checking OWL consistency (HermiT)",
+                      lambda: check_consistency_ntriples(b"".join(writer.whole())))
+        total = steps.run("writing the whole-dataset Turtle, N-Triples, JSON-LD and N-Quads", writer.write_whole)
+        files.update(validation_files(report))
+        files.update(steps.run("drawing the figures", lambda: figures(corpus, tags, linked.sdg_links,
+                                                                       vocabulary=vocabulary,
+                                                                       catalogue=linked.catalogue)))
+        void = _dataset_description(minter, [(d.name, d.triples) for d in writer.dumps], files, total)
+        files["void.ttl"] = turtle(void, minter.base)
+        files["MANIFEST.sha256"] = "".join(f"{files.digests[p]}  {p}\n" for p in sorted(files.digests)).encode()
     return total, steps.timings
 
 

@@ -196,10 +196,10 @@ def batched(items: Iterable, size: int) -> Iterator[list]:
 @contextmanager
 def long_lived_frozen() -> Iterator[None]:
     """Leave the objects alive now (the corpus, its tags and links: millions, kept to the end) out of the
-    cyclic collector's scans while the graphs are written: the collector then costs little, and still
-    frees each graph once written (rdflib's store and its graph refer to each other). Measured by
-    benchmarks/scale.py: with the collector scanning everything the emit step is several times slower;
-    with it off, every graph stays in memory."""
+    cyclic collector's scans while the graphs are written, validated and merged: the collector then costs
+    little, and still frees each graph once written (rdflib's store and its graph refer to each other).
+    Measured by benchmarks/scale.py: with the collector scanning everything these steps are several times
+    slower; with it off, every graph stays in memory."""
     gc.freeze()
     try:
         yield

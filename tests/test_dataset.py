@@ -119,6 +119,24 @@ def test_nquads_holds_one_graph_per_document_and_the_vocabularies(fresh_build, c
     assert names == expected
 
 
+def test_whole_dataset_dumps_are_the_graphs_merged(fresh_build):
+    """The build writes each graph, then merges the whole-dataset dumps from them: sorted lines, each
+    statement once (once per graph in N-Quads), each document's graph exactly its own file, nothing else."""
+    nt = _read(fresh_build / "dataset.nt.gz").splitlines()
+    assert nt == sorted(set(nt))
+    nq = (fresh_build / "dataset.nq").read_bytes().splitlines()
+    assert nq == sorted(set(nq))
+    by_graph: dict[str, set] = {}
+    for quad in ox.parse(path=str(fresh_build / "dataset.nq"), format=ox.RdfFormat.N_QUADS):
+        by_graph.setdefault(quad.graph_name.value, set()).add(ox.Triple(quad.subject, quad.predicate, quad.object))
+    for path in sorted((fresh_build / "doc").glob("*.nt.gz")):
+        own = set(ox.parse(_read(path), format=ox.RdfFormat.N_TRIPLES))
+        assert by_graph[BASE + "graph/" + path.name.removesuffix(".nt.gz")] == own, path.name
+    whole = set(ox.parse(_read(fresh_build / "dataset.nt.gz"), format=ox.RdfFormat.N_TRIPLES))
+    assert whole == set().union(*by_graph.values())
+    assert len(whole) == len(nt)
+
+
 def test_no_blank_nodes_in_published_data(fresh_build):
     for path in fresh_build.rglob("*.nt.gz"):
         assert b"_:" not in _read(path), path

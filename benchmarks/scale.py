@@ -49,7 +49,6 @@ if str(ROOT) not in sys.path:
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 STAGES = ("parse", "tag", "emit", "validate", "export", "pipeline", "load", "queries", "publish", "publish-bulk")
-GC_OFF = " (gc off)"        # a stage run again with Python's cyclic garbage collector disabled
 BUILD_STAGES = ("parse", "tag", "emit", "validate", "export")
 BASE = "https://w3id.org/crime-congress/"
 
@@ -556,8 +555,6 @@ def markdown(results: dict) -> str:
                 continue
             units, triples = _units(run, stage), _triples(run, stage)
             base = first["stages"].get(stage, {})
-            if not base and stage.endswith(GC_OFF):
-                base = first["stages"].get(stage[: -len(GC_OFF)], {})
             ratio = ""
             if base.get("status") == "ok" and base.get("seconds"):
                 ratio = f"{(r['seconds'] / units) / (base['seconds'] / _units(first, stage)):.2f}"
@@ -602,8 +599,6 @@ def markdown(results: dict) -> str:
                   "| stage | part | size | time s | per unit vs 1x |", "|---|---|---:|---:|---:|"]
         for stage, label, size, seconds in parts_rows:
             base = (first["stages"].get(stage, {}).get("parts") or {}).get(label)
-            if base is None and stage.endswith(GC_OFF):      # against the 1x run with the collector on
-                base = (first["stages"].get(stage[: -len(GC_OFF)], {}).get("parts") or {}).get(label)
             ratio = ""
             if base:
                 run = results["runs"][str(size)]
@@ -734,16 +729,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--render", type=Path, metavar="SCALE.JSON",
                         help="only write the tables and plot again from the figures of an earlier run")
     parser.add_argument("--stage", help=argparse.SUPPRESS)
-    parser.add_argument("--gc-off", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
 
     if args.stage:                                   # child process: one stage, one JSON line
-        if args.gc_off:
-            gc.disable()
-        result = run_stage(args.stage, args.work)
-        if args.gc_off:
-            result["stage"] += GC_OFF
-        print(json.dumps(result))
+        print(json.dumps(run_stage(args.stage, args.work)))
         return 0
     if args.render:
         write_report(json.loads(args.render.read_text()), args.out)

@@ -431,6 +431,7 @@ def _tags(graph, m: Minter, slug: str, texts: dict[str, str]) -> None:
 def make_fixture_build(out: Path, base: str = "https://w3id.org/crime-congress/") -> Path:
     """Write a complete build/ (same file names and formats as `crimecongress build`) into OUT."""
     from crimecongress.build import _dataset_description
+    from crimecongress.release import MemoryTree, ReleasedFiles
 
     m = Minter(base)
     facts = {f.slug: f for f in FACTS}
@@ -463,7 +464,10 @@ def make_fixture_build(out: Path, base: str = "https://w3id.org/crime-congress/"
     files["dataset.jsonld"] = jsonld(whole, context_url, context)
     files["dataset.nq"] = nquads(named)
     files["context.jsonld"] = (json.dumps(context, indent=2, ensure_ascii=False) + "\n").encode()
-    files["void.ttl"] = turtle(_dataset_description(m, named, files, len(whole)))
+    released = ReleasedFiles(MemoryTree())
+    released.update(files)
+    files["void.ttl"] = turtle(_dataset_description(m, [(name, len(graph)) for name, graph in named], released,
+                                                    len(whole)))
     files["MANIFEST.sha256"] = "".join(f"{hashlib.sha256(files[p]).hexdigest()}  {p}\n"
                                        for p in sorted(files)).encode()
     out.mkdir(parents=True, exist_ok=True)

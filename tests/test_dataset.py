@@ -119,6 +119,10 @@ def test_nquads_holds_one_graph_per_document_and_the_vocabularies(fresh_build, c
     assert names == expected
 
 
+def _ox_triples(path: Path) -> set:
+    return {ox.Triple(q.subject, q.predicate, q.object) for q in ox.parse(_read(path), format=ox.RdfFormat.N_TRIPLES)}
+
+
 def test_whole_dataset_dumps_are_the_graphs_merged(fresh_build):
     """The build writes each graph, then merges the whole-dataset dumps from them: sorted lines, each
     statement once (once per graph in N-Quads), each document's graph exactly its own file, nothing else."""
@@ -130,9 +134,8 @@ def test_whole_dataset_dumps_are_the_graphs_merged(fresh_build):
     for quad in ox.parse(path=str(fresh_build / "dataset.nq"), format=ox.RdfFormat.N_QUADS):
         by_graph.setdefault(quad.graph_name.value, set()).add(ox.Triple(quad.subject, quad.predicate, quad.object))
     for path in sorted((fresh_build / "doc").glob("*.nt.gz")):
-        own = set(ox.parse(_read(path), format=ox.RdfFormat.N_TRIPLES))
-        assert by_graph[BASE + "graph/" + path.name.removesuffix(".nt.gz")] == own, path.name
-    whole = set(ox.parse(_read(fresh_build / "dataset.nt.gz"), format=ox.RdfFormat.N_TRIPLES))
+        assert by_graph[BASE + "graph/" + path.name.removesuffix(".nt.gz")] == _ox_triples(path), path.name
+    whole = _ox_triples(fresh_build / "dataset.nt.gz")
     assert whole == set().union(*by_graph.values())
     assert len(whole) == len(nt)
 

@@ -57,7 +57,8 @@ class ReleasedFiles:
 
     @contextmanager
     def parts(self, path: str, *, compress: bool = False) -> Iterator[BinaryIO]:
-        """A file written part by part (gzipped as `export.gzipped` does when `compress`)."""
+        """A file written part by part; with `compress`, gzipped at level 6 with no time stamp and no name,
+        so that the same parts give the same bytes."""
         digest = hashlib.sha256()
         with self.tree.open(path) as handle:
             counted = _Counting(handle, digest)

@@ -174,18 +174,11 @@ def _write_all(documents, tagged, out: Path, stage: Stage | None = None):
     the build does (crimecongress.release.GraphWriter). Returns the writer (its per-graph dumps)."""
     from crimecongress.release import GraphWriter
     tags, footnotes = tagged if tagged is not None else ((), None)
+    facts = {d.slug: _facts(d) for d in documents}
     writer = GraphWriter(_minter(), _files(out))
     part = stage.part if stage is not None else (lambda _label, action: action())
-    part("emit and write each document", lambda: writer.documents(documents, lambda slug: _facts_by_slug[slug],
-                                                                     footnotes, tags))
+    part("emit and write each document", lambda: writer.documents(documents, facts.__getitem__, footnotes, tags))
     return writer
-
-
-_facts_by_slug: dict = {}
-
-
-def _remember_facts(documents) -> None:
-    _facts_by_slug.update((d.slug, _facts(d)) for d in documents)
 
 
 def _save_dumps(work: Path, writer) -> None:
@@ -255,7 +248,6 @@ def run_stage(name: str, work: Path) -> dict:
     if name == "emit":
         from crimecongress.release import long_lived_frozen
         documents, tags = _load_documents(work), _load_tags(work)
-        _remember_facts(documents)
         stage.begin()
         with long_lived_frozen():                    # as crimecongress build does
             writer = _write_all(documents, tags, work / "emit-files", stage)
@@ -285,7 +277,6 @@ def run_stage(name: str, work: Path) -> dict:
     if name == "pipeline":
         stage.begin()
         documents = stage.part("parse", lambda: _parse_all(work))
-        _remember_facts(documents)
         tagger, _label = _tagger()
         tags = stage.part("tag", lambda: tagger(documents)) if tagger else None
         from crimecongress.release import long_lived_frozen

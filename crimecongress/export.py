@@ -3,9 +3,10 @@
 Every writer takes a graph's statements as pyoxigraph triples (an rdflib Graph is converted first), so
 that the build converts each graph once and writes its Turtle, N-Triples and JSON-LD from the same list.
 Turtle is written by pyoxigraph with the statements sorted; N-Triples and N-Quads are sorted lines;
-JSON-LD is compacted here against the published context, with nodes and values sorted, a node per line. The whole-dataset
-dumps are merged from the graphs' sorted lines (`merge_lines`, `nquads_lines`), so that the build never
-holds the whole dataset as Python objects.
+JSON-LD is compacted here against the published context, with nodes and values sorted, a node per line.
+The whole-dataset dumps are merged from the graphs' sorted lines (`merged_lines`, `quad_lines`) and written
+a chunk at a time (`TurtleParts`, `JsonLdParts`), so that the build never holds the whole dataset as
+Python objects.
 """
 from __future__ import annotations
 
@@ -131,13 +132,8 @@ def parse_ntriples(data: bytes) -> list[ox.Triple]:
     return list(ox.parse(data, format=ox.RdfFormat.N_TRIPLES))
 
 
-def merge_lines(sorted_dumps: Iterable[bytes]) -> bytes:
-    """Sorted N-Triples dumps merged into one sorted dump without duplicates (a statement may be in two graphs)."""
-    return b"".join(merged_lines(dump.splitlines(keepends=True) for dump in sorted_dumps))
-
-
 def merged_lines(sorted_lines: Iterable[Iterable[bytes]]) -> Iterator[bytes]:
-    """Sorted runs of lines merged into one sorted run without duplicates."""
+    """Sorted runs of lines merged into one sorted run without duplicates (a statement may be in two graphs)."""
     last = None
     for line in heapq.merge(*sorted_lines):
         if line != last:

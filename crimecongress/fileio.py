@@ -4,8 +4,8 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
-from pathlib import Path
 from contextlib import contextmanager
+from pathlib import Path
 from typing import BinaryIO, Callable, Iterable, Iterator
 
 from .errors import CrimeCongressError
@@ -54,8 +54,8 @@ def atomic_tree(out_dir: Path, *, what: str) -> Iterator[TreeWriter]:
     staging = out_dir.with_name(f".{out_dir.name}.new-{os.getpid()}")
     retired = out_dir.with_name(f".{out_dir.name}.old-{os.getpid()}")
     shutil.rmtree(staging, ignore_errors=True)
-    staging.mkdir(parents=True)
     try:
+        staging.mkdir(parents=True)
         yield TreeWriter(staging)
         if out_dir.exists():
             out_dir.rename(retired)

@@ -5,8 +5,13 @@ Exit codes: 0 ok (or conforms), 1 invalid input (or does not conform), 2 could n
 from __future__ import annotations
 
 import functools
+import errno
 import json
+import os
+import select
+import signal
 import sys
+import threading
 from collections import Counter
 from pathlib import Path
 
@@ -21,6 +26,7 @@ def reports_errors(command):
     """Print a user's mistake as one line on stderr and exit with its code; never a traceback."""
     @functools.wraps(command)
     def wrapper(*args, **kwargs):
+        previous = _sigterm_interrupts()
         try:
             return command(*args, **kwargs)
         except CrimeCongressError as error:
@@ -29,14 +35,83 @@ def reports_errors(command):
         except KeyboardInterrupt:
             click.echo("interrupted", err=True)
             sys.exit(EXIT_ERROR)
+        except OSError as error:            # the output (a full disk, a closed pipe) or the system
+            sys.exit(_os_failure(error))
+        finally:
+            if previous is not None:
+                signal.signal(signal.SIGTERM, previous)
     return wrapper
+
+
+def _os_failure(error: OSError) -> int:
+    """Report an OSError as one line (none for a closed output pipe, as Unix tools do) and return exit code 2.
+    When stdout is what failed, it is pointed at /dev/null so that the flush at exit cannot fail again."""
+    output = _stdout_failed(error)
+    if output:
+        try:
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+            os.close(devnull)
+        except (OSError, ValueError):       # no file descriptor (a test runner's stream): nothing to flush
+            pass
+    if output and isinstance(error, BrokenPipeError):
+        return EXIT_ERROR
+    where = "cannot write the output: " if output else (f"{error.filename}: " if error.filename else "")
+    try:
+        click.echo(f"error: {where}{error.strerror or error}", err=True)
+    except OSError:
+        pass
+    return EXIT_ERROR
+
+
+def _stdout_failed(error: OSError) -> bool:
+    """Whether `error` came from writing stdout: a pipe whose reader is gone, or a full device (io drops the
+    unwritten buffer, so flushing again proves nothing; the error itself must tell)."""
+    if error.filename is not None:
+        return False
+    if isinstance(error, BrokenPipeError):
+        try:
+            poller = select.poll()
+            poller.register(sys.stdout.fileno(), select.POLLOUT)
+            return any(event & select.POLLERR for _, event in poller.poll(0))
+        except (OSError, ValueError):
+            return True                     # no descriptor to ask (a test runner's stream): assume it
+    return error.errno in (errno.ENOSPC, errno.EDQUOT, errno.EFBIG)
+
+
+class _Main(click.Group):
+    """The command group; it flushes the output before exiting, so that a full disk or closed pipe is reported
+    as one line (also for --help), never as a traceback or an "Exception ignored" at interpreter exit."""
+
+    def main(self, *args, **kwargs):
+        stdout = sys.stdout
+        try:
+            try:
+                return super().main(*args, **kwargs)
+            finally:
+                if sys.stdout is not None:
+                    sys.stdout.flush()
+        except OSError as error:
+            sys.exit(_os_failure(error))
+        except SystemExit:
+            if sys.stdout is not stdout:    # click met a closed pipe (--help | true) and wrapped stdout
+                sys.exit(EXIT_ERROR)
+            raise
+
+
+def _sigterm_interrupts():
+    """Make SIGTERM (a service manager's or `kill`'s stop) end a command as Ctrl-C does: one line, exit 2,
+    staging removed and child processes stopped on the way out. Returns the handler it replaced."""
+    if threading.current_thread() is not threading.main_thread():
+        return None
+    return signal.signal(signal.SIGTERM, signal.default_int_handler)
 
 
 base_option = click.option("--base", default=DEFAULT_BASE, show_default=True, metavar="IRI",
                            help="Base IRI of every minted identifier (must end with '/').")
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.group(cls=_Main, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
 @click.version_option(__version__, prog_name="crimecongress")
 def main():
     """Linked data for the declarations of the UN Congresses on Crime Prevention and Criminal Justice.
@@ -51,7 +126,7 @@ def main():
 
 
 @main.command()
-@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))   # checked by read_source
 @click.option("--format", "fmt", type=click.Choice(["jsonl", "table"]), default="jsonl", show_default=True,
               help="jsonl: one JSON object per unit (the public contract); table: counts per document.")
 @click.option("--title", help="Title of a new declaration (default: its first heading).")
@@ -241,7 +316,7 @@ def site(build_dir, out, base, no_dumps, quiet):
 
 @main.command()
 @click.option("--write", is_flag=True, help="Rewrite the files that are not in canonical form.")
-@click.argument("mappings_dir", required=False, type=click.Path(file_okay=False, path_type=Path))
+@click.argument("mappings_dir", required=False, type=click.Path(path_type=Path))    # checked below, in one line
 @reports_errors
 def lint(write, mappings_dir):
     """Check the hand-curated files under mappings/: each must load against its schema, refer only to
@@ -254,6 +329,10 @@ def lint(write, mappings_dir):
     from .vocab.load import MAPPINGS_DIR
 
     directory = mappings_dir or MAPPINGS_DIR
+    if not directory.is_dir():
+        from .errors import InputError
+        raise InputError("no such directory" if not directory.exists() else "is not a directory", file=str(directory),
+                         hint="give the directory of the mapping files, e.g. mappings/")
     vocabulary = load_vocabulary(directory)
     from .tagging import known_values, load_cues, load_curations   # the tagging cues and curated overrides
     load_cues(directory, known=known_values(vocabulary))
@@ -317,17 +396,26 @@ def query(query, build_dir, fmt):
     from .errors import InputError
     from .query import open_store, run_query
 
+    from .limits import QUERY_BYTES, check_depth, check_input, read_input
+
+    name = "(query)"
     if query.startswith("@"):
-        path = Path(query[1:])
+        name = query[1:]
+        data = read_input(Path(name), QUERY_BYTES)
         try:
-            query = path.read_text(encoding="utf-8")
-        except OSError as error:
-            raise InputError(f"cannot read the query: {error.strerror}", file=str(path)) from None
+            query = data.decode("utf-8")
+        except UnicodeDecodeError as error:
+            raise InputError(f"not UTF-8 (byte 0x{data[error.start]:02x} at offset {error.start})", file=name,
+                             hint="save the query as UTF-8") from None
+    check_depth(query, "turtle", name)      # SPARQL nested some thousands deep overflows the parser's stack
+    dump = build_dir / "dataset.nq"
+    if dump.exists():                       # a FIFO there would block the store's loader for ever
+        check_input(dump, "an N-Quads dump")
     click.echo(run_query(open_store(build_dir), query, fmt))
 
 
 @main.command()
-@click.argument("paths", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))   # checked by the readers
 @click.option("--format", "fmt", type=click.Choice(["text", "json", "turtle"]), default="text", show_default=True,
               help="text: one line per finding; json: the findings as data; turtle: a standard sh:ValidationReport.")
 @click.option("--engine", type=click.Choice(["fast", "pyshacl"]), default="fast", show_default=True,

@@ -24,9 +24,10 @@ from typing import Iterable, Mapping, Sequence
 
 import pyoxigraph as ox
 
+from . import limits
 from .errors import CrimeCongressError, InputError
 from .ids import DEFAULT_BASE
-from .shacl_sparql import SH, RawResult, compact, compiled, run_checks
+from .shacl_sparql import SH, RawResult, UnsupportedShape, compact, compiled, run_checks
 
 ROOT = Path(__file__).resolve().parents[1]
 SHAPES_DIR = ROOT / "shapes"
@@ -322,6 +323,8 @@ class Data:
                 raise _syntax_error(error, name) from None
             except (ValueError, UnicodeDecodeError) as error:
                 raise InputError(f"not valid RDF: {error}", file=name) from None
+            except MemoryError as error:
+                raise _too_large(error, name) from None
             typed = _typed_lines(chunk)
             for triple in ox.parse(typed, format=ox.RdfFormat.N_TRIPLES):
                 obj = triple.object
@@ -350,35 +353,42 @@ def _graph_ntriples(graph) -> bytes:
 
 def read_rdf_file(path: str | Path, rdf_format: str | None = None) -> bytes:
     """An RDF file (gzipped when it ends in .gz) as N-Triples bytes (named graphs merged); unreadable files
-    and syntax errors raise InputError naming the file, line and column."""
+    and syntax errors raise InputError naming the file, line and column. The input is bounded before any
+    parser sees it (crimecongress.limits): its size, decompressed size, nesting depth and XML entities."""
     path = Path(path)
+    name = str(path)
+    limits.check_input(path, "an RDF file")
     compressed = path.suffix.lower() == ".gz"
     fmt = rdf_format_for(path.with_suffix("") if compressed else path, rdf_format)
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise InputError("no such file", file=str(path), hint="check the path") from None
-    except IsADirectoryError:
-        raise InputError("is a directory, not an RDF file", file=str(path)) from None
-    except OSError as exc:
-        raise InputError(f"cannot read the file: {exc.strerror}", file=str(path)) from None
+    data = limits.read_input(path, limits.RDF_BYTES)
     if compressed:
-        import gzip
-        import zlib
-        try:
-            data = gzip.decompress(data)
-        except (OSError, EOFError, zlib.error) as exc:
-            raise InputError(f"not a gzip file: {exc}", file=str(path)) from None
+        data = limits.gunzip(data, name)
     if fmt == ox.RdfFormat.N_TRIPLES:
         return data                                # checked when loaded (Data.store), with the file name
+    if fmt == ox.RdfFormat.JSON_LD:
+        limits.check_depth(data, "json", name)
+    elif fmt in (ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG, ox.RdfFormat.N3):
+        limits.check_depth(data, "turtle", name)
+    elif fmt == ox.RdfFormat.RDF_XML:
+        limits.check_xml_entities(data, name)
+        limits.check_depth(data, "xml", name)
     try:
-        triples = [ox.Triple(q.subject, q.predicate, q.object) if isinstance(q, ox.Quad) else q
-                   for q in ox.parse(data, format=fmt, base_iri=path.resolve().as_uri())]
+        # a generator, not a list: the parsed triples are never all held as Python objects at once
+        triples = (ox.Triple(q.subject, q.predicate, q.object) if isinstance(q, ox.Quad) else q
+                   for q in ox.parse(data, format=fmt, base_iri=path.resolve().as_uri()))
         return ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b""
     except SyntaxError as error:
-        raise _syntax_error(error, str(path)) from None
+        raise _syntax_error(error, name) from None
     except (ValueError, UnicodeDecodeError) as error:
-        raise InputError(f"not valid RDF: {error}", file=str(path)) from None
+        raise InputError(f"not valid RDF: {error}", file=name) from None
+    except MemoryError as error:
+        raise _too_large(error, name) from None
+
+
+def _too_large(error: MemoryError, name: str) -> InputError:
+    """The parser's own bound (one term or line of at most 16 MiB) or the process's memory, as one line."""
+    return InputError(f"too large to parse: {error or 'out of memory'}", file=name,
+                      hint="split long literals or lines, or give the process more memory")
 
 
 def as_data(data, *, rdf_format: str | None = None) -> Data:

@@ -118,3 +118,30 @@ def test_a_title_without_letters_or_digits_is_refused(tmp_path):
     path.write_text("# ***\n\n1. We affirm.\n", encoding="utf-8")
     result = CliRunner().invoke(main, ["parse", str(path), "--title", "—"])
     assert_one_line_error(result, "symbols.md", None, "cannot use '' as a document slug", EXIT_ERROR)
+
+
+def test_a_text_over_the_size_limit_is_refused_before_it_is_read(tmp_path, monkeypatch):
+    monkeypatch.setenv("CRIMECONGRESS_MAX_TEXT_BYTES", "1K")
+    path = tmp_path / "long.md"
+    path.write_text("# Title\n\n" + "".join(f"{n}. We affirm.\n\n" for n in range(1, 200)), encoding="utf-8")
+    assert_one_line_error(run_parse(path), "long.md", None, "too large", EXIT_ERROR)
+    assert "CRIMECONGRESS_MAX_TEXT_BYTES=2K" in run_parse(path).stderr
+    monkeypatch.setenv("CRIMECONGRESS_MAX_TEXT_BYTES", "1M")
+    assert run_parse(path).exit_code == 0
+
+
+def test_a_bad_limit_setting_is_a_one_line_error(tmp_path, monkeypatch):
+    monkeypatch.setenv("CRIMECONGRESS_MAX_TEXT_BYTES", "lots")
+    result = run_parse(FIXTURES / "new_declaration.md")
+    assert result.exit_code == EXIT_ERROR and result.stderr.count("\n") == 1
+    assert "CRIMECONGRESS_MAX_TEXT_BYTES='lots'" in result.stderr
+
+
+@pytest.mark.parametrize("kind", ["directory", "fifo"])
+def test_a_path_that_is_not_a_regular_file_is_the_projects_one_line_error(tmp_path, kind):
+    import os
+    path = tmp_path / "draft.md"
+    path.mkdir() if kind == "directory" else os.mkfifo(path)
+    result = run_parse(path)
+    assert_one_line_error(result, "draft.md", None, f"is a {kind if kind == 'directory' else 'FIFO'}", EXIT_ERROR)
+    assert "Usage:" not in result.output

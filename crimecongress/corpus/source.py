@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import InputError, InvalidDocument
+from ..limits import TEXT_BYTES, read_input
 
 
 @dataclass(frozen=True)
@@ -28,17 +29,11 @@ class SourceText:
 
 
 def read_source(path: str | Path, *, name: str | None = None) -> SourceText:
-    """Read a UTF-8 text file; refuse missing, empty, binary and non-UTF-8 files with a one-line reason."""
+    """Read a UTF-8 text file; refuse missing, non-regular (a FIFO, a directory, a device), oversized
+    (crimecongress.limits.TEXT_BYTES), empty, binary and non-UTF-8 files with a one-line reason."""
     path = Path(path)
     label = name or path.name
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise InputError("no such file", file=str(path), hint="check the path") from None
-    except IsADirectoryError:
-        raise InputError("is a directory, not a text file", file=str(path)) from None
-    except OSError as exc:
-        raise InputError(f"cannot read the file: {exc.strerror}", file=str(path)) from None
+    data = read_input(path, TEXT_BYTES)
     if not data.strip():
         raise InvalidDocument("the file is empty", file=str(path), line=1,
                               hint="give a declaration text in plain text or Markdown")

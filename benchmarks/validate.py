@@ -22,7 +22,7 @@ Measured (wall clock, median of RUNS unless said otherwise):
                          process (Oxigraph's (NOT) EXISTS did: benchmarks/README-scale.md) shows here.
 
 Goals on the project's 2-core machine: whole dataset < 0.5 s with the fast engine; a declaration end to end
-< 1.5 s. Writes the table to stdout and to benchmarks/results/validate.md.
+< 1.5 s. Writes the table to stdout and (unless --no-save) to benchmarks/results/validate.md.
 """
 from __future__ import annotations
 
@@ -163,6 +163,8 @@ def main() -> None:
     parser.add_argument("--skip-scale", action="store_true")
     parser.add_argument("--processes", type=int, default=5,
                         help="fresh processes that time each check (0: skip)")
+    parser.add_argument("--no-save", action="store_true",
+                        help="print the table only; leave benchmarks/results/validate.md as it is")
     parser.add_argument("--per-check-child", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.per_check_child:
@@ -250,8 +252,9 @@ def main() -> None:
     text = (f"# Validation timings\n\nMedian of {args.runs} runs unless noted; {machine}.\n"
             f"Produced by `python benchmarks/validate.py`.\n\n{table}\n" + (f"\n{stability}\n" if stability else ""))
     print(text)
-    RESULTS.mkdir(parents=True, exist_ok=True)
-    (RESULTS / "validate.md").write_text(text, encoding="utf-8")
+    if not args.no_save:
+        RESULTS.mkdir(parents=True, exist_ok=True)
+        (RESULTS / "validate.md").write_text(text, encoding="utf-8")
 
 
 if __name__ == "__main__":

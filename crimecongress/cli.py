@@ -435,7 +435,8 @@ def validate(paths, fmt, engine, rdf_format, title, slug, base):
 
     \b
     Exit codes: 0 conforms (warnings allowed), 1 does not conform (any Violation),
-                2 could not run (unreadable file, unparseable RDF).
+                2 could not run (unreadable file, unparseable RDF, shapes the fast engine
+                does not support: use --engine pyshacl).
     """
     from .errors import EXIT_INVALID, EXIT_OK
     from .validate import format_json, format_text, format_turtle, validate_paths

@@ -415,8 +415,28 @@ def as_data(data, *, rdf_format: str | None = None) -> Data:
 # ------------------------------------------------------------------------------------------------ engines
 def _fast(store: ox.Store, literals: dict, base: str, timings: list | None = None) -> list[RawResult]:
     names = prefixes(base)
-    checks = compiled(shapes_texts(base), tuple(sorted(names.items())))
-    return run_checks(store, checks, literals, timings)
+    texts = shapes_texts(base)
+    try:
+        checks = compiled(texts, tuple(sorted(names.items())))
+        return run_checks(store, checks, literals, timings)
+    except UnsupportedShape as error:
+        file, line = _shape_source(error.shape, texts, names)
+        raise CrimeCongressError(f"the fast engine cannot validate with these shapes: {error}", file=file,
+                                 line=line, hint="validate with --engine pyshacl") from None
+
+
+def _shape_source(shape: str, texts: tuple[tuple[str, str], ...], names: dict[str, str]) -> tuple[str | None,
+                                                                                                   int | None]:
+    """The shapes file and line where a shape is described (its name at the start of a line), if found."""
+    if not shape:
+        return None, None
+    written = {f"<{shape}>", compact(shape, names)}
+    for name, text in texts:
+        for number, line in enumerate(text.splitlines(), 1):
+            first = line.split(maxsplit=1)
+            if first and first[0] in written:
+                return str(SHAPES_DIR / name), number
+    return None, None
 
 
 def _to_ox(term):

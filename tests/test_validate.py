@@ -244,6 +244,56 @@ def test_an_unsupported_constraint_is_refused_not_skipped():
         compiled((("x.ttl", text),), ())
 
 
+def test_the_project_shapes_compile_to_one_query_per_constraint():
+    """Every shape in shapes/ compiles (a refusal would stop the build) into queries over the whole store: none
+    runs once per focus node (a $this a join cannot bind) or needs the data's literals checked first."""
+    from crimecongress.shacl_sparql import compiled
+    from crimecongress.validate import prefixes
+    checks = compiled(shapes_texts(), tuple(sorted(prefixes().items())))
+    assert len({c.shape for c in checks}) > 50
+    assert [c.shape for c in checks if c.prebound or c.datatypes] == []
+
+
+def test_shapes_the_fast_engine_refuses_stop_validate_in_one_line(tmp_path, monkeypatch):
+    """A shape the fast engine does not compile is never skipped: `validate` exits 2 with one line naming the
+    shapes file and line, the construct, and the engine that can run it."""
+    import crimecongress.validate as validate
+    for path in shape_files():
+        (tmp_path / path.name).write_text(path.read_text(encoding="utf-8"), encoding="utf-8")
+    with (tmp_path / "document.ttl").open("a", encoding="utf-8") as out:
+        out.write("\nshape:ClosedDocument\n    a sh:NodeShape ;\n    sh:targetClass uncc:Document ;\n"
+                  "    sh:closed true .\n")
+    line = len((tmp_path / "document.ttl").read_text(encoding="utf-8").splitlines()) - 3
+    monkeypatch.setattr(validate, "SHAPES_DIR", tmp_path)
+    result = _run(str(FIXTURES / "base.ttl"))
+    assert result.exit_code == 2, result.output
+    assert result.stdout == "" and len(result.stderr.splitlines()) == 1, result.stderr
+    assert f"document.ttl:{line}: " in result.stderr and "sh:closed" in result.stderr, result.stderr
+    assert "ClosedDocument" in result.stderr and "--engine pyshacl" in result.stderr, result.stderr
+    assert "Traceback" not in result.stderr
+    assert _run("--engine", "pyshacl", str(FIXTURES / "base.ttl")).exit_code == 1    # sh:closed fails the base
+
+
+def test_values_the_store_keeps_as_one_are_refused_not_counted_once():
+    """"05" and "5"^^xsd:integer are two values in SHACL and one literal in the Store: a sh:maxCount 1 on them
+    would pass on the Store, so the fast engine refuses rather than answers."""
+    from crimecongress.shacl_sparql import UnsupportedShape, compile_shapes, run_checks
+    from crimecongress.validate import Data
+    shapes = """@prefix sh: <http://www.w3.org/ns/shacl#> . @prefix ex: <http://example.org/> .
+    ex:S a sh:NodeShape ; sh:targetSubjectsOf ex:p ; sh:property ex:One . ex:One sh:path ex:p ; sh:maxCount 1 ."""
+    checks = compile_shapes(list(ox.parse(shapes.encode(), format=ox.RdfFormat.TURTLE)))
+    integer = "<http://www.w3.org/2001/XMLSchema#integer>"
+    for forms, refused in ((("05", "5"), True), (("5", "6"), False)):
+        data = "".join(f'<http://example.org/a> <http://example.org/p> "{f}"^^{integer} .\n' for f in forms)
+        store, literals = Data(ntriples=[("d.nt", data.encode())]).store()
+        if refused:
+            with pytest.raises(UnsupportedShape, match="which the Store keeps as one"):
+                run_checks(store, checks, literals)
+        else:
+            assert [r.component.rsplit("#")[-1] for r in run_checks(store, checks, literals)] == \
+                ["MaxCountConstraintComponent"]
+
+
 # Every construct the compiler turns into an anti-join (MINUS, or a flag: OPTIONAL + BOUND) instead of
 # (NOT) EXISTS, on data with the cases where the two could differ: several values, a sequence path whose
 # chain breaks halfway, variables the anti-join does not share, nested shapes, and paths that may have
@@ -331,6 +381,34 @@ def test_anti_joins_give_the_same_results_as_pyshacl():
     assert fired >= {"Seq", "Inv", "AltValue", "Eq", "EqSeq", "Plus", "Star", "OrP", "NotP", "NodeP", "U", "T"}, fired
     focus = {(f.value.rsplit("/", 1)[-1], shape.rsplit("/", 1)[-1]) for f, shape, *_ in fast}
     assert ("a3", "Seq") in focus and ("a1", "Seq") not in focus and ("c2", "T") in focus and ("b3", "T") not in focus
+
+
+def test_the_constructs_the_w3c_suite_found_missing_agree_with_pyshacl():
+    """Each of these was silently skipped or checked wrong before: a shape that is also a class (implicit
+    target), sh:property inside a property shape (on its value nodes), a deactivated nested shape, sh:hasValue
+    on a node shape (no value), and SPARQL constraints whose $this sits in a nested group or OPTIONAL BIND (run
+    once per focus node), with $currentShape and a selected ?path."""
+    shapes = """@prefix sh: <http://www.w3.org/ns/shacl#> . @prefix ex: <http://example.org/> .
+    @prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+    ex:C a rdfs:Class , sh:NodeShape ; sh:property ex:CP .
+    ex:CP sh:path ex:p ; sh:property ex:Inner . ex:Inner sh:path ex:q ; sh:minCount 1 .
+    ex:H a sh:NodeShape ; sh:targetNode ex:a1 , ex:a2 ; sh:hasValue ex:a1 ; sh:node ex:Off .
+    ex:Off a sh:NodeShape ; sh:deactivated true ; sh:class ex:Nothing .
+    ex:Q a sh:NodeShape ; sh:targetClass ex:C ; sh:sparql [ sh:select \"\"\"
+        SELECT $this ?path ?value WHERE { { $this ?path ?value . FILTER ($this = <http://example.org/a1>) }
+            OPTIONAL { BIND ($currentShape AS ?shape) } FILTER (bound(?shape) && ?path = <http://example.org/p>) }
+        \"\"\" ] ."""
+    data = """@prefix ex: <http://example.org/> . @prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+    ex:D rdfs:subClassOf ex:C .
+    ex:a1 a ex:C ; ex:p ex:b1 , ex:b2 . ex:b1 ex:q ex:c . ex:a2 a ex:D ; ex:p ex:b3 ."""
+    fast, reference = _engine_results(shapes, data)
+    assert fast == reference
+    found = {(f.value.rsplit("/", 1)[-1], s.rsplit("/", 1)[-1], c.rsplit("#", 1)[-1], v) for f, s, c, _, v in fast}
+    assert found == {("b2", "Inner", "MinCountConstraintComponent", None),
+                     ("b3", "Inner", "MinCountConstraintComponent", None),
+                     ("a2", "H", "HasValueConstraintComponent", None),
+                     ("a1", "Q", "SPARQLConstraintComponent", ox.NamedNode("http://example.org/b1")),
+                     ("a1", "Q", "SPARQLConstraintComponent", ox.NamedNode("http://example.org/b2"))}, found
 
 
 def test_the_compiled_core_constraints_use_no_exists():

@@ -15,8 +15,8 @@ from rdflib import Graph, Literal, URIRef
 from . import __version__
 from .corpus import SOURCES_DIR, CATALOGUE_FILE, load_corpus
 from .corpus.catalogue import load_catalogue
-from .errors import InvalidDocument
-from .fileio import atomic_tree
+from .errors import CrimeCongressError, InvalidDocument
+from .fileio import atomic_tree, check_out_dir
 from .export import turtle
 from .ids import Minter
 from .rdf.emit import new_graph
@@ -175,7 +175,15 @@ def release_files(minter: Minter, progress: Progress, *, check_owl: bool = True)
     return tree.files, total, timings
 
 
-def build(out_dir: Path, minter: Minter, progress: Progress, *, check_owl: bool = True) -> BuildResult:
+def build(out_dir: Path, minter: Minter, progress: Progress, *, check_owl: bool = True,
+          force: bool = False) -> BuildResult:
+    """Write every released file into out_dir, replacing it whole. A non-empty out_dir that is not an earlier
+    build (no MANIFEST.sha256) is refused, since the swap would delete what it holds, unless `force`."""
+    target = check_out_dir(out_dir, what="build")
+    if not force and target.is_dir() and any(target.iterdir()) and not (target / "MANIFEST.sha256").is_file():
+        raise CrimeCongressError("this directory is not empty and holds no earlier build (no MANIFEST.sha256): "
+                                 "building here would delete what it holds", file=str(out_dir),
+                                 hint="give another --out, or --force to replace it")
     with atomic_tree(out_dir, what="build") as tree:
         files = ReleasedFiles(tree)
         total, timings = release(minter, progress, files, check_owl=check_owl)

@@ -172,9 +172,10 @@ def parse(files, fmt, title, slug, skipped, base):
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=Path("build"), show_default=True,
               help="Directory to write; replaced as a whole only when every file is ready.")
 @click.option("--quiet", is_flag=True, help="No progress display (for scripts).")
+@click.option("--force", is_flag=True, help="Replace OUT even if it holds something other than a build.")
 @base_option
 @reports_errors
-def build(out, quiet, base):
+def build(out, quiet, force, base):
     """Build every released file into OUT: ontology, taxonomy, authority lists, one file per document and
     one for the whole dataset in Turtle, JSON-LD and N-Triples, an N-Quads dump (a named graph per
     document), the VoID/DCAT description and a checksum manifest.
@@ -188,7 +189,7 @@ def build(out, quiet, base):
         if not quiet:
             click.echo(message, err=True)
 
-    result = run_build(out, Minter(base), progress)
+    result = run_build(out, Minter(base), progress, force=force)
     if not quiet:
         click.echo(f"wrote {len(result.files)} files, {result.triples} triples, into {result.out_dir}", err=True)
 
@@ -204,7 +205,7 @@ def build(out, quiet, base):
 @click.option("--build", "build_dir", type=click.Path(file_okay=False, path_type=Path), default=Path("build"),
               show_default=True, help="The build directory whose dataset.nq is published.")
 @click.option("--timeout", type=click.FloatRange(min=0.1), default=120.0, show_default=True, metavar="S",
-              help="Seconds to wait for the server on each request.")
+              help="Seconds each request may take in all: connecting, sending and reading the whole answer.")
 @click.option("--verify", type=click.Choice(["counts", "triples"]), default="counts", show_default=True,
               help="counts: compare each graph's triple count (and diff a graph that differs); "
                    "triples: fetch every graph back and compare triple by triple.")
@@ -299,15 +300,16 @@ def serve(port, host, base, build_dir, query_timeout, max_results, workers, work
               help="Directory to write [default: BUILD/site]; replaced as a whole when every file is ready.")
 @click.option("--base", default=None, metavar="IRI", help="Base IRI of the data [default: the build's].")
 @click.option("--no-dumps", is_flag=True, help="Leave the dumps out of the site (they stay in BUILD).")
+@click.option("--force", is_flag=True, help="Replace OUT even if it holds something other than a site.")
 @click.option("--quiet", is_flag=True, help="No progress display.")
 @reports_errors
-def site(build_dir, out, base, no_dumps, quiet):
+def site(build_dir, out, base, no_dumps, force, quiet):
     """Write the pages and RDF of every IRI as a static site: one folder per IRI path holding index.html,
     index.ttl, index.jsonld and index.nt, the dumps under dataset/, and the rewrite rules a static host
     needs for content negotiation (.htaccess for Apache, nginx.conf for nginx). Same bytes on every run."""
     from .serve.site import write_site
 
-    result = write_site(build_dir, out or build_dir / "site", base=base, dumps=not no_dumps,
+    result = write_site(build_dir, out or build_dir / "site", base=base, dumps=not no_dumps, force=force,
                         progress=None if quiet else (lambda message: click.echo(message, err=True)))
     if not quiet:
         click.echo(f"wrote {result.files} files for {result.resources} resources into {result.out_dir} "

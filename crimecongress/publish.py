@@ -30,6 +30,9 @@ every graph's triple count against the build; a graph that differs is fetched ba
 triple (with `verify="triples"` every graph is). Graphs left on the server under the build's graph
 namespace ({base}graph/) that the build no longer has are reported, and dropped with `prune=True`.
 
+`timeout` is a deadline for each request as a whole (connecting, sending the body, reading all the answer),
+not for each read: a server that trickles its answer cannot make a scheduled run hang.
+
 `jobs` sends several graphs at a time (the server, not the client, is the bottleneck); `bulk` asks
 Oxigraph for `no_transaction` loads. Measured on 2 cores, 206,763 triples into an empty Oxigraph: 12k
 triples/s one graph at a time, 18k with 2 jobs, 26k with no_transaction, 70k with both; replacing graphs
@@ -47,6 +50,7 @@ import netrc
 import os
 import re
 import socket
+import threading
 import time
 import urllib.error
 import urllib.parse
@@ -150,13 +154,23 @@ def _split_quad(line: bytes) -> tuple[bytes, bytes] | None:
 
 
 def read_dataset(build_dir: str | Path) -> tuple[GraphData, ...]:
+    try:
+        return _read_dataset(Path(build_dir))
+    except OSError as exc:
+        raise InputError(f"cannot read the build: {exc.strerror or exc}", file=exc.filename or str(build_dir),
+                         hint="check the build directory given with --build") from None
+    except UnicodeDecodeError:
+        raise InputError("not UTF-8 text", file=str(Path(build_dir) / "MANIFEST.sha256"),
+                         hint="run `crimecongress build` again") from None
+
+
+def _read_dataset(build_dir: Path) -> tuple[GraphData, ...]:
     """The named graphs of build_dir/dataset.nq, vocabulary graphs first, each counted and checked.
 
     One pass over the dump records where each graph's lines are, as runs of consecutive lines (the build's
     dump is sorted, so a document's lines mostly follow each other); a graph's N-Triples are read back
     when it is sent, a run at a time (one bytes.replace strips the graph name from a whole run).
     Memory: a few numbers per run, and one graph at a time."""
-    build_dir = Path(build_dir)
     dump = build_dir / "dataset.nq"
     if not dump.is_file():
         raise InputError("no dataset.nq here", file=str(build_dir),
@@ -393,6 +407,105 @@ _HINTS = {
 }
 
 
+class _Deadline:
+    """One request's time limit, for all of it: connecting, sending and every read. A socket timeout alone
+    limits each read, so a server that sends a byte now and then could hold a request for ever; here a
+    timer shuts the connection's socket down when the time is up, which ends any read or write waiting
+    on it."""
+
+    def __init__(self, seconds: float):
+        self.end = time.monotonic() + seconds
+        self.expired = False
+        self._done = False
+        self._sockets: list[socket.socket] = []
+        self._lock = Lock()
+        self._timer = threading.Timer(seconds, self.expire)
+        self._timer.daemon = True
+        self._timer.start()
+
+    def remaining(self) -> float:
+        return max(self.end - time.monotonic(), 0.001)
+
+    def watch(self, sock: socket.socket) -> None:
+        with self._lock:
+            self._sockets.append(sock)
+            expired = self.expired
+        if expired:
+            _shut(sock)
+
+    def expire(self) -> None:
+        """End the request now (the time is up, or the run is interrupted)."""
+        with self._lock:
+            if self._done:
+                return
+            self.expired = True
+            sockets = list(self._sockets)
+        for sock in sockets:
+            _shut(sock)
+
+    def finish(self) -> None:
+        self._timer.cancel()
+        with self._lock:
+            self._done = True
+            self._sockets.clear()
+
+
+def _shut(sock: socket.socket) -> None:
+    try:
+        sock.shutdown(socket.SHUT_RDWR)
+    except OSError:
+        pass          # already closed
+
+
+def _watched(http_class, deadline: _Deadline):
+    """http_class (http.client's connection) connecting within what is left of the deadline, its socket
+    watched by it."""
+    def connection(host, **kwargs):
+        kwargs["timeout"] = deadline.remaining()
+        made = http_class(host, **kwargs)
+        connect = made.connect
+
+        def watched_connect() -> None:
+            connect()
+            deadline.watch(made.sock)
+        made.connect = watched_connect
+        return made
+    return connection
+
+
+class _Deadlined:
+    """A urllib handler whose connections keep the deadline of their request (`request.deadline`)."""
+
+    def do_open(self, http_class, req, **kwargs):
+        deadline = getattr(req, "deadline", None)
+        if deadline is not None:
+            http_class = _watched(http_class, deadline)
+        return super().do_open(http_class, req, **kwargs)
+
+
+class _HTTPHandler(_Deadlined, urllib.request.HTTPHandler):
+    pass
+
+
+class _HTTPSHandler(_Deadlined, urllib.request.HTTPSHandler):
+    pass
+
+
+def check_url(option: str, url: str) -> None:
+    """An http(s) URL with a host, or an InputError that names the option."""
+    try:
+        parts = urllib.parse.urlsplit(url)
+        parts.port            # a port that is not a number from 0 to 65535 raises ValueError
+    except ValueError as exc:
+        raise InputError(f"{option} is not a valid URL: {url!r} ({exc})",
+                         hint="e.g. http://localhost:7878/query") from None
+    if parts.scheme not in ("http", "https"):
+        hint = f"add the scheme: http://{url}" if "://" not in url else "give an http:// or https:// URL"
+        raise InputError(f"{option} must be an http(s) URL, not {url!r}", hint=hint)
+    if not parts.hostname:
+        raise InputError(f"{option} has no host name: {url!r}", hint="e.g. http://localhost:7878/query")
+
+
 class Transport:
     """Sends requests with urllib; answers Basic and Digest challenges with the credentials found for each
     host; turns every failure into a TransportError with one line to show."""
@@ -400,7 +513,9 @@ class Transport:
     def __init__(self, timeout: float = DEFAULT_TIMEOUT, env: Mapping[str, str] = os.environ):
         self.timeout = timeout
         self.env = env
-        self._opener = urllib.request.build_opener(_NoRedirect)
+        self._opener = urllib.request.build_opener(_NoRedirect, _HTTPHandler, _HTTPSHandler)
+        self._pending: set[_Deadline] = set()
+        self._aborted = False
         self._auth: dict[str, _Auth] = {}                  # protection space (URL without query) -> answer
         self._credentials: dict[str, Credentials | None] = {}
         self._probed: set[str] = set()
@@ -419,11 +534,40 @@ class Transport:
         parts = urllib.parse.urlsplit(url)
         return f"{parts.scheme}://{parts.netloc}{parts.path}"
 
+    def abort(self) -> None:
+        """End every request in flight now (the run is interrupted: do not wait for their deadlines)."""
+        with self._lock:
+            self._aborted = True
+            pending = list(self._pending)
+        for deadline in pending:
+            deadline.expire()
+
     def _send(self, method: str, url: str, body: bytes | None, headers: dict[str, str]) -> Response:
+        """One request, answered within `timeout` seconds in all (see _Deadline)."""
         request = urllib.request.Request(url, data=body, method=method,
                                          headers={"User-Agent": USER_AGENT, **headers})
         with self._lock:
+            if self._aborted:
+                raise TransportError("unreachable", "not sent: the run was interrupted", url=url)
+            request.deadline = deadline = _Deadline(self.timeout)
             self.requests += 1
+            self._pending.add(deadline)
+        try:
+            response = self._exchange(request, url)
+        except TransportError:
+            if not deadline.expired:
+                raise
+            response = None
+        finally:
+            deadline.finish()
+            with self._lock:
+                self._pending.discard(deadline)
+        if deadline.expired:       # even a whole-looking answer: one without a length ends where it was cut
+            raise TransportError("timeout", f"no complete answer from {url} within {self.timeout:g} s",
+                                 url=url)
+        return response
+
+    def _exchange(self, request: urllib.request.Request, url: str) -> Response:
         try:
             with self._opener.open(request, timeout=self.timeout) as answer:
                 return Response(answer.status, answer.headers, answer.read())
@@ -572,8 +716,8 @@ def resolve_target(transport: Transport, endpoint: str, *, graph_store: str | No
                    update: str | None = None, protocol: str = "auto") -> Target:
     """Check that the query endpoint answers, and choose the protocol and URL to write with."""
     for name, url in (("--endpoint", endpoint), ("--graph-store", graph_store), ("--update", update)):
-        if url is not None and urllib.parse.urlsplit(url).scheme not in ("http", "https"):
-            raise InputError(f"{name} must be an http(s) URL, not {url!r}")
+        if url is not None:
+            check_url(name, url)
     answer = _ask(transport, endpoint)     # a dead or wrong endpoint stops us before anything is written
     server = (answer.headers.get("Server", "") or "").strip()
     has_credentials = transport.credentials(endpoint) is not None
@@ -647,6 +791,8 @@ class _Loader:
             text = _checked(data)
         except InputError as error:
             raise _LoadError(State.FAILED, f"not sent: {error}") from None
+        except OSError as error:
+            raise _LoadError(State.FAILED, f"not sent: cannot read the dump: {error.strerror or error}") from None
         if self.target.protocol is Protocol.GSP:
             self._put(data, text)
         else:
@@ -965,6 +1111,9 @@ def publish(build_dir: str | Path, endpoint: str, *, graph_store: str | None = N
         raise InputError(f"unknown protocol {protocol!r}", hint="auto, gsp or update")
     if chunk < 1:
         raise InputError("the chunk size must be at least 1 triple")
+    for name, url in (("--endpoint", endpoint), ("--graph-store", graph_store), ("--update", update)):
+        if url is not None:
+            check_url(name, url)
     start = time.perf_counter()
     graphs = read_dataset(build_dir)
     namespace = graph_namespace(g.iri for g in graphs)
@@ -1003,30 +1152,35 @@ def publish(build_dir: str | Path, endpoint: str, *, graph_store: str | None = N
                 running[pool.submit(load_one, index, data)] = index
                 return
 
-        for _ in range(jobs):
-            submit()
-        while running:
-            done, _ = wait(running, return_when=FIRST_COMPLETED)
-            for future in sorted(done, key=lambda f: running[f]):
-                index = running.pop(future)
-                state = states[index] = future.result()
-                data = graphs[index]
-                if state.state is State.LOADED:
-                    progress(f"[{index + 1:>{width}}/{len(graphs)}] {_short(data.iri, namespace):<{names}}  "
-                             f"{data.triples:>9,} {'triple ' if data.triples == 1 else 'triples'}  "
-                             f"{state.seconds:6.2f} s")
-                    if on_graph is not None:
-                        on_graph(state)
-                else:
-                    progress(f"[{index + 1:>{width}}/{len(graphs)}] {_short(data.iri, namespace):<{names}}  "
-                             f"{state.state.value}")
-                    failed = index if failed is None else min(failed, index)
-            if failed is None:
-                while len(running) < jobs and len(running) < len(graphs):
-                    before = len(running)
-                    submit()
-                    if len(running) == before:
-                        break
+        try:
+            for _ in range(jobs):
+                submit()
+            while running:
+                done, _ = wait(running, return_when=FIRST_COMPLETED)
+                for future in sorted(done, key=lambda f: running[f]):
+                    index = running.pop(future)
+                    state = states[index] = future.result()
+                    data = graphs[index]
+                    if state.state is State.LOADED:
+                        progress(f"[{index + 1:>{width}}/{len(graphs)}] {_short(data.iri, namespace):<{names}}  "
+                                 f"{data.triples:>9,} {'triple ' if data.triples == 1 else 'triples'}  "
+                                 f"{state.seconds:6.2f} s")
+                        if on_graph is not None:
+                            on_graph(state)
+                    else:
+                        progress(f"[{index + 1:>{width}}/{len(graphs)}] {_short(data.iri, namespace):<{names}}  "
+                                 f"{state.state.value}")
+                        failed = index if failed is None else min(failed, index)
+                if failed is None:
+                    while len(running) < jobs and len(running) < len(graphs):
+                        before = len(running)
+                        submit()
+                        if len(running) == before:
+                            break
+        except BaseException:
+            transport.abort()          # interrupted: the requests in flight end now, not at their deadline
+            pool.shutdown(cancel_futures=True)
+            raise
     if failed is not None:
         loaded = sum(1 for s in states if s.state is State.LOADED)
         raise PublishFailed(

@@ -6,12 +6,17 @@ whose message names the individuals typed with disjoint classes, when that is th
 """
 from __future__ import annotations
 
+import ctypes
 import os
 import shutil
+import signal
+import sys
 import tempfile
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Iterator
 
 import pyoxigraph
 from rdflib import Graph
@@ -96,6 +101,37 @@ def explain_inconsistency(ntriples: bytes) -> str:
     return "; ".join(reasons)
 
 
+_PR_SET_PDEATHSIG = 1
+
+
+@contextmanager
+def _java_dies_with_us() -> Iterator[None]:
+    """Start HermiT's JVM so that the kernel kills it when this process ends, however it ends (kill -9
+    included). owlready2 runs it with subprocess and passes its module's `_subprocess_kargs` along; on
+    Ctrl-C or SIGTERM (made a KeyboardInterrupt by the CLI) subprocess kills it itself."""
+    from owlready2 import reasoning
+    try:
+        prctl = ctypes.CDLL(None, use_errno=True).prctl if sys.platform.startswith("linux") else None
+    except (OSError, AttributeError):
+        prctl = None
+    if prctl is None:
+        yield
+        return
+    parent = os.getpid()
+
+    def die_with_parent() -> None:        # runs in the child, between fork and exec
+        prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+        if os.getppid() != parent:         # the parent was already gone before the line above
+            os._exit(1)
+
+    saved = reasoning._subprocess_kargs
+    reasoning._subprocess_kargs = {**saved, "preexec_fn": die_with_parent}
+    try:
+        yield
+    finally:
+        reasoning._subprocess_kargs = saved
+
+
 def _hermit(ntriples: bytes, triples: int, where: str) -> ReasonerResult:
     import owlready2
     from owlready2 import OwlReadyInconsistentOntologyError, OwlReadyJavaError
@@ -112,8 +148,9 @@ def _hermit(ntriples: bytes, triples: int, where: str) -> ReasonerResult:
                 world.get_ontology(source.as_uri()).load(fileobj=handle, format="ntriples")
             start = time.perf_counter()
             try:
-                owlready2.sync_reasoner_hermit(world, infer_property_values=False, debug=0,
-                                               ignore_unsupported_datatypes=True)
+                with _java_dies_with_us():
+                    owlready2.sync_reasoner_hermit(world, infer_property_values=False, debug=0,
+                                                   ignore_unsupported_datatypes=True)
             except OwlReadyInconsistentOntologyError:
                 raise InvalidDocument(f"OWL inconsistency: {explain_inconsistency(ntriples)}", file=where,
                                       hint="an individual cannot belong to two disjoint classes; fix its types "

@@ -270,25 +270,49 @@ def publish(endpoint, graph_store, update, protocol, build_dir, timeout, verify,
 @click.option("--max-results", type=click.IntRange(1), default=10000, show_default=True, metavar="N",
               help="Rows (or triples) a query returns at most; more are cut off (header X-SPARQL-MaxRows).")
 @click.option("--workers", type=click.IntRange(1, 64), default=2, show_default=True,
-              help="SPARQL worker processes (each holds its own copy of the store).")
+              help="SPARQL worker processes kept warm (each holds its own copy of the store).")
+@click.option("--max-workers", type=click.IntRange(1, 64), default=None, metavar="N",
+              help="Workers the pool may grow to, so that quick queries find one idle while long ones run "
+                   "[default: twice the cores, plus two].")
+@click.option("--per-client", type=click.IntRange(1, 64), default=2, show_default=True, metavar="N",
+              help="Queries one client (address) may have running at once; more wait their turn.")
 @click.option("--worker-memory", type=click.IntRange(0), default=2048, show_default=True, metavar="MB",
               help="Address-space cap of each SPARQL worker; a query that needs more fails alone (500). 0: none.")
-@click.option("--query-cache", type=click.IntRange(0), default=256, show_default=True, metavar="N",
-              help="Answers to remember per distinct query (the data never changes while serving); 0: none.")
+@click.option("--query-cache", type=click.IntRange(0), default=64, show_default=True, metavar="MB",
+              help="Memory for remembered answers (the data never changes while serving); 0: none.")
+@click.option("--allow-service", "allow_service", multiple=True, metavar="IRI",
+              help="A SPARQL endpoint that queries may call with SERVICE (repeat for several). Without it, "
+                   "federation is off: SERVICE is refused with 400 and the workers have no network.")
+@click.option("--trust-proxy", is_flag=True,
+              help="Behind a reverse proxy: tell clients apart by the address the proxy appends to "
+                   "X-Forwarded-For, not by the proxy's own.")
 @click.option("--log", "access_log", is_flag=True, help="Print one line per request on stderr.")
 @reports_errors
-def serve(port, host, base, build_dir, query_timeout, max_results, workers, worker_memory, query_cache,
-          access_log):
+def serve(port, host, base, build_dir, query_timeout, max_results, workers, max_workers, per_client, worker_memory,
+          query_cache, allow_service, trust_proxy, access_log):
     """Serve the build: a read-only SPARQL endpoint at /sparql and every IRI of the dataset as a page in
     HTML, Turtle, JSON-LD, N-Triples and RDF/XML (by Accept header or suffix), with search (/search),
-    a citation resolver (/resolve?cite=...), a query page (/query) and the dumps for download."""
+    a citation resolver (/resolve?cite=...), a query page (/query) and the dumps for download.
+
+    \b
+    What the endpoint refuses, and why (see the README, "Running serve in public"):
+      updates (403); SERVICE to any endpoint not named by --allow-service (400);
+      a query past --query-timeout (503); more than --per-client queries at once from one client (they wait;
+      429 past eight waiting); a long query that would take the last free worker (503).
+    """
+    import re
+
     from .serve.server import run
 
     def log(message: str) -> None:
         click.echo(message, err=True)
 
+    for iri in allow_service:
+        if not re.fullmatch(r"https?://[^\s<>\"{}|^`\\]+", iri):
+            raise click.BadParameter(f"{iri!r} is not an http(s) IRI", param_hint="--allow-service")
     run(build_dir, host=host, port=port, base=base, query_timeout=query_timeout, max_results=max_results,
-        workers=workers, query_cache=query_cache, worker_memory_mb=worker_memory or None,
+        workers=workers, max_workers=max_workers, per_client=per_client, query_cache_mb=query_cache,
+        worker_memory_mb=worker_memory or None, federation=frozenset(allow_service), trust_proxy=trust_proxy,
         log=log if access_log else None,
         announce=lambda message: click.echo(message, err=True))
 

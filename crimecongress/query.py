@@ -9,6 +9,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from .errors import InputError, InvalidDocument
+from .sparqltext import is_update, service_refusal
 
 # Prefixes a query may use without declaring them.
 PREFIXES = {
@@ -29,14 +30,6 @@ PREFIXES = {
 }
 
 
-def with_prefixes(query: str) -> str:
-    """The query with the usual prefixes declared in front (a query's own declarations come later and win).
-
-    They share the query's first line, so that a syntax error's line number is the user's own."""
-    head = "".join(f"PREFIX {name}: <{iri}> " for name, iri in PREFIXES.items())
-    return head + query
-
-
 def open_store(build_dir: Path) -> ox.Store:
     dump = Path(build_dir) / "dataset.nq"
     if not dump.exists():
@@ -51,11 +44,23 @@ def _cell(term) -> str:
 
 
 def run_query(store: ox.Store, query: str, fmt: str) -> str:
-    """Run a read-only query and render its answer: table, csv or json for SELECT; turtle for graphs."""
+    """Run a read-only query and render its answer: table, csv or json for SELECT; turtle for graphs.
+
+    The usual prefixes are given to the parser, not written in front of the query, so that a syntax error's
+    line and column are the user's own. Updates and SERVICE (a call to another server) are refused."""
+    if is_update(query):
+        raise InvalidDocument("the query is an update; the build is read-only",
+                              hint="load build/dataset.nq into a store of your own to change the data")
+    refusal = service_refusal(query)
+    if refusal:
+        raise InvalidDocument("the query calls another server with SERVICE, which this command does not do",
+                              hint="query that endpoint directly")
     try:
-        result = store.query(with_prefixes(query), use_default_graph_as_union=True)
+        result = store.query(query, prefixes=PREFIXES, use_default_graph_as_union=True)
     except SyntaxError as error:
         raise InvalidDocument(f"the query does not parse: {error}") from None
+    except (OSError, RuntimeError, ValueError) as error:
+        raise InputError(f"the query failed: {str(error).splitlines()[0][:200] if str(error) else type(error).__name__}") from None
     if isinstance(result, bool):
         return "true" if result else "false"
     if isinstance(result, ox.QueryTriples):

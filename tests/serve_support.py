@@ -55,6 +55,14 @@ class Server:
         parts = urlsplit(self.url)
         self.host, self.port = parts.hostname, parts.port
 
+    def wait_workers(self, timeout: float = 60) -> None:
+        """Until the server says its SPARQL workers have loaded the store."""
+        deadline = time.monotonic() + timeout
+        while not any(line.startswith("SPARQL workers ready") for line in self.log):
+            if time.monotonic() > deadline:
+                raise RuntimeError("the SPARQL workers did not load:\n" + "".join(self.log))
+            time.sleep(0.05)
+
     def _drain(self) -> None:
         for line in self.process.stderr:
             self.log.append(line)

@@ -387,7 +387,7 @@ def test_a_slow_query_is_cut_off_and_the_server_keeps_answering(served_build):
     from serve_support import Server
     server = Server(served_build, "--query-timeout", "1.5", "--workers", "2", "--query-cache", "0")
     try:
-        server.get("/sparql?" + urlencode({"query": "ASK {}"}))          # the workers are up
+        server.wait_workers()
         slow = {}
 
         def run_slow():

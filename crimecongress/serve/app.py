@@ -22,6 +22,7 @@ import threading
 from collections import OrderedDict
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Callable
 from urllib.parse import parse_qs, unquote, urlsplit
 
 from ..errors import InputError
@@ -32,7 +33,8 @@ from .pages import Example, Pages
 from .rdf import serialise
 from .resolver import Ambiguous, Resolved, Resolver
 from .search import SearchIndex
-from .sparql import QueryPool, is_update
+from ..sparqltext import is_update, service_refusal
+from .sparql import QueryPool
 
 ROOT = Path(__file__).resolve().parents[2]
 QUERIES_DIR = ROOT / "queries"
@@ -47,6 +49,8 @@ SECURITY_HEADERS = [("X-Content-Type-Options", "nosniff"), ("Referrer-Policy", "
 CSP = ("default-src 'none'; style-src 'self'; script-src 'self'; img-src 'self' data:; connect-src 'self'; "
        "form-action 'self'; base-uri 'none'; frame-ancestors 'none'")
 LIST_PAGES = ("doc", "theme", "instrument", "actor")
+# what a script on another site may read of an answer (CORS exposes only a few headers unless told)
+EXPOSED_HEADERS = "X-SPARQL-MaxRows, Link, Content-Location, ETag, Retry-After"
 
 
 @dataclass
@@ -55,6 +59,8 @@ class Request:
     target: str                                    # the request target as sent: path and query string
     headers: dict[str, str] = field(default_factory=dict)   # names in lower case
     body: bytes = b""
+    client: str = ""                               # who asks (the peer address): SPARQL is shared fairly by it
+    gone: Callable[[], bool] | None = None         # true once the client has hung up (its query is then stopped)
 
     def header(self, name: str, default: str | None = None) -> str | None:
         return self.headers.get(name.lower(), default)
@@ -73,35 +79,43 @@ class Response:
         return None
 
 
-class ByteCache:
-    """A thread-safe LRU of rendered bodies, bounded by their total size."""
+class SizedCache:
+    """A thread-safe LRU bounded by the total size of what it holds (bytes, as the caller counts them); an item
+    larger than a quarter of the budget is never kept."""
 
     def __init__(self, budget: int):
         self.budget = budget
         self.used = 0
-        self._items: "OrderedDict[tuple, tuple[bytes, str]]" = OrderedDict()
+        self._items: "OrderedDict[object, tuple[object, int]]" = OrderedDict()
         self._lock = threading.Lock()
 
     def get(self, key):
         with self._lock:
             item = self._items.get(key)
-            if item is not None:
-                self._items.move_to_end(key)
-            return item
+            if item is None:
+                return None
+            self._items.move_to_end(key)
+            return item[0]
+
+    def put(self, key, value, size: int) -> None:
+        if size > self.budget // 4:
+            return
+        with self._lock:
+            if key not in self._items:
+                self._items[key] = (value, size)
+                self.used += size
+                while self.used > self.budget and self._items:
+                    _, (_, old) = self._items.popitem(last=False)
+                    self.used -= old
+
+
+class ByteCache(SizedCache):
+    """Rendered bodies with their ETags, bounded by the bodies' total size."""
 
     def put(self, key, body: bytes) -> tuple[bytes, str]:
         etag = '"' + hashlib.blake2b(body, digest_size=10).hexdigest() + '"'
-        item = (body, etag)
-        if len(body) > self.budget // 4:
-            return item
-        with self._lock:
-            if key not in self._items:
-                self._items[key] = item
-                self.used += len(body)
-                while self.used > self.budget and self._items:
-                    _, (old, _) = self._items.popitem(last=False)
-                    self.used -= len(old)
-        return item
+        super().put(key, (body, etag), len(body))
+        return body, etag
 
 
 def load_examples(folder: Path) -> list[Example]:
@@ -123,9 +137,10 @@ def load_examples(folder: Path) -> list[Example]:
 class App:
     def __init__(self, build_dir: Path, *, base: str | None = None, query_timeout: float = 10.0,
                  max_results: int = 10000, workers: int = 2, max_body: int = 1 << 20,
-                 queries_dir: Path = QUERIES_DIR, cache_bytes: int = 256 << 20, query_cache: int = 256,
+                 queries_dir: Path = QUERIES_DIR, cache_bytes: int = 256 << 20, query_cache_bytes: int = 64 << 20,
                  mount: str = "/", sparql: bool = True, endpoint: str | None = None,
-                 worker_memory_mb: int | None = 2048):
+                 worker_memory_mb: int | None = 2048, max_workers: int | None = None, per_client: int = 2,
+                 federation: frozenset[str] = frozenset()):
         self.build_dir = Path(build_dir)
         self.data = Dataset(self.build_dir, base)
         self.base = self.data.base
@@ -139,16 +154,16 @@ class App:
         self.pages.downloads = set(self.downloads)
         self.pages.figure_titles = _figure_titles(self.downloads)
         self.cache = ByteCache(cache_bytes)
-        self.query_cache = OrderedDict()
-        self.query_cache_size = query_cache
-        self._query_lock = threading.Lock()
+        self.query_cache = SizedCache(query_cache_bytes)
+        self.federation = frozenset(federation)   # SERVICE endpoints the operator allows (none: federation off)
         self.static_links = False       # True when writing the static site: link to the files themselves
         # JSON-LD answers carry the context inline, so that they read offline; the static site names its URL
         self.context_ref = self.data.context["@context"]
         self.pool = None
         if sparql:
-            self.pool = QueryPool(self.sparql_config(), workers=workers, timeout=query_timeout,
-                                  max_results=max_results, memory_mb=worker_memory_mb)
+            self.pool = QueryPool(self.sparql_config(), workers=workers, max_workers=max_workers,
+                                  per_client=per_client, timeout=query_timeout, max_results=max_results,
+                                  memory_mb=worker_memory_mb)
 
     def sparql_config(self) -> dict:
         extra = []
@@ -156,7 +171,7 @@ class App:
         if void.is_file():
             extra.append((str(void), self.data.minter.graph("void")))
         return {"nquads": str(self.build_dir / "dataset.nq"), "extra": extra, "context": self.data.context,
-                "prefixes": self.data.prefixes.mapping}
+                "prefixes": self.data.prefixes.mapping, "federation": sorted(self.federation)}
 
     def close(self) -> None:
         if self.pool:
@@ -200,6 +215,7 @@ class App:
         response.headers.extend(SECURITY_HEADERS)
         if response.header("Access-Control-Allow-Origin") is None:
             response.headers.append(("Access-Control-Allow-Origin", "*"))
+            response.headers.append(("Access-Control-Expose-Headers", EXPOSED_HEADERS))
         return response
 
     def compress(self, response: Response) -> Response:
@@ -440,19 +456,18 @@ class App:
         query = queries[0]
         if is_update(query):
             return refuse
+        refusal = service_refusal(query, self.federation)
+        if refusal:
+            return Response(400, (refusal + "\n").encode(), [("Content-Type", TEXT)])
         accept = request.header("accept") or "*/*"
         key = (query, accept, tuple(default_graphs), tuple(named_graphs))
-        with self._query_lock:
-            cached = self.query_cache.get(key)
-            if cached is not None:
-                self.query_cache.move_to_end(key)
-        outcome = cached or self.pool.execute(query, accept, default_graphs=default_graphs,
-                                              named_graphs=named_graphs)
-        if cached is None and outcome.status == 200 and len(outcome.body) < (2 << 20) and self.query_cache_size:
-            with self._query_lock:
-                self.query_cache[key] = outcome
-                while len(self.query_cache) > self.query_cache_size:
-                    self.query_cache.popitem(last=False)
+        outcome = self.query_cache.get(key)
+        if outcome is None:
+            outcome = self.pool.execute(query, accept, client=request.client, gone=request.gone,
+                                        default_graphs=default_graphs, named_graphs=named_graphs)
+            if outcome.status == 200:
+                size = len(outcome.body) + sum(map(len, key[:2])) + sum(len(g) for g in key[2] + key[3])
+                self.query_cache.put(key, outcome, size)
         headers = [(k, v) for k, v in outcome.headers.items() if k != "X-Format"]
         headers.append(("Vary", "Accept"))
         if outcome.headers.get("X-Format") == "html" and outcome.status == 200:

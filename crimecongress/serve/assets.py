@@ -150,7 +150,10 @@ QUERY_JS = """\
   function cell(term) {
     var td = document.createElement("td");
     if (!term) { return td; }
-    if (term.type === "uri") {
+    if (term.type === "uri" && !/^https?:\\/\\//i.test(term.value)) {
+      td.className = "mono";                        // javascript:, data: ... shown, never made links
+      td.textContent = term.value;
+    } else if (term.type === "uri") {
       var a = document.createElement("a");
       var href = term.value;
       if (base && href.indexOf(base) === 0) { href = mount + href.substring(base.length); }

@@ -17,6 +17,7 @@ from .resolver import Ambiguous, Unresolved
 from .search import SearchIndex
 
 SITE_NAME = "UN Crime Congress declarations"
+LINKABLE = ("http://", "https://")       # the IRIs a page makes into links
 FORMAT_LABELS = {"ttl": "Turtle", "jsonld": "JSON-LD", "nt": "N-Triples", "rdf": "RDF/XML"}
 LINEAGE = [  # predicate local name, label forwards, label backwards
     ("takenUpIn", "Taken up in", "Takes up"),
@@ -77,6 +78,9 @@ class Pages:
         if not isinstance(iri, str):
             return e(text or self.d.label(iri))
         c = f' class="{cls}"' if cls else ""
+        if not iri.lower().startswith(LINKABLE) and not iri.startswith(self.d.base):
+            # javascript:, data: and the like (a query can return any IRI) are shown, never made links
+            return f"<span{c}>{e(text if text is not None else self.d.label(iri))}</span>"
         return f'<a href="{e(self.href(iri))}"{c}>{e(text if text is not None else self.d.label(iri))}</a>'
 
     def anchor(self, doc: str, unit: str) -> str:

@@ -2,7 +2,10 @@
 request bodies (413), then the App does the rest."""
 from __future__ import annotations
 
+import re
+import select
 import signal
+import socket
 import sys
 import threading
 import time
@@ -22,9 +25,11 @@ class Server(ThreadingHTTPServer):
     allow_reuse_address = True
     request_queue_size = 128
 
-    def __init__(self, address, app: App | None, *, log: Callable[[str], None] | None = None):
+    def __init__(self, address, app: App | None, *, log: Callable[[str], None] | None = None,
+                 trust_proxy: bool = False):
         self.app = app
         self.log = log
+        self.trust_proxy = trust_proxy     # the client is the address a reverse proxy in front names
         super().__init__(address, Handler)
 
     @property
@@ -43,18 +48,52 @@ class Handler(BaseHTTPRequestHandler):
     def version_string(self) -> str:
         return self.server_version
 
+    def parse_request(self) -> bool:
+        if not super().parse_request():
+            return False
+        if self.request_version == "HTTP/0.9":       # no headers, no status line: nothing safe to answer
+            self.close_connection = True
+            return False
+        return True
+
+    def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
+        if getattr(self, "request_version", None) == "HTTP/0.9":
+            self.close_connection = True               # a 0.9 client cannot read a status line; just hang up
+            return
+        super().send_error(code, message, explain)
+
+    def _client(self) -> str:
+        """Who asks: the peer's address, or behind a trusted reverse proxy the address it appended last to
+        X-Forwarded-For (addresses before it are the client's own word and are not believed)."""
+        forwarded = self.headers.get_all("X-Forwarded-For") if self.server.trust_proxy else None
+        if forwarded:
+            return forwarded[-1].split(",")[-1].strip()[:64] or self.client_address[0]
+        return self.client_address[0]
+
+    def _client_gone(self) -> bool:
+        """True once the client has closed its side (readable with nothing to read); a pipelined next request
+        is left where it is."""
+        try:
+            readable, _, _ = select.select([self.connection], [], [], 0)
+            return bool(readable) and self.connection.recv(1, socket.MSG_PEEK) == b""
+        except (OSError, ValueError):
+            return True
+
     def _serve(self) -> None:
         app: App = self.server.app
         started = time.perf_counter()
-        if "chunked" in (self.headers.get("Transfer-Encoding") or "").lower():
+        if self.headers.get("Transfer-Encoding") is not None:
             self.close_connection = True
-            return self._send(Response(411, b"Send a Content-Length; chunked request bodies are not accepted.\n",
+            return self._send(Response(411, b"Send a Content-Length; chunked or other transfer-encoded request "
+                                            b"bodies are not accepted.\n", [("Content-Type", TEXT)]), started)
+        lengths = self.headers.get_all("Content-Length") or []
+        # one Content-Length, digits only: a second one, a sign or a space could be read otherwise by a proxy in
+        # front (request smuggling)
+        if len(lengths) > 1 or (lengths and not re.fullmatch(r"[0-9]{1,15}", lengths[0].strip())):
+            self.close_connection = True
+            return self._send(Response(400, b"Bad request: send exactly one Content-Length, in digits.\n",
                                        [("Content-Type", TEXT)]), started)
-        try:
-            length = int(self.headers.get("Content-Length") or 0)
-        except ValueError:
-            self.close_connection = True
-            return self._send(Response(400, b"Bad Content-Length.\n", [("Content-Type", TEXT)]), started)
+        length = int(lengths[0]) if lengths else 0
         if length < 0 or length > app.max_body:
             self.close_connection = True     # the body stays unread: the connection cannot be reused
             return self._send(Response(413, f"The request body is larger than the limit of {app.max_body} "
@@ -62,7 +101,8 @@ class Handler(BaseHTTPRequestHandler):
         body = self.rfile.read(length) if length else b""
         headers = {key.lower(): value for key, value in self.headers.items()}
         try:
-            response = app.handle(Request(self.command, self.path, headers, body))
+            response = app.handle(Request(self.command, self.path, headers, body, client=self._client(),
+                                          gone=self._client_gone))
         except Exception:                    # a bug: answer 500, keep serving, and say where on stderr
             traceback.print_exc()
             response = Response(500, b"Internal error: this request could not be answered. It has been logged.\n",
@@ -95,25 +135,30 @@ class Handler(BaseHTTPRequestHandler):
 
 
 def run(build: Path, *, host: str = "127.0.0.1", port: int = 8080, base: str | None = None,
-        query_timeout: float = 10.0, max_results: int = 10000, workers: int = 2, query_cache: int = 256,
-        worker_memory_mb: int | None = 2048, log: Callable[[str], None] | None = None,
-        announce: Callable[[str], None] = print) -> None:
+        query_timeout: float = 10.0, max_results: int = 10000, workers: int = 2, max_workers: int | None = None,
+        per_client: int = 2, query_cache_mb: int = 64, worker_memory_mb: int | None = 2048,
+        federation: frozenset[str] = frozenset(), trust_proxy: bool = False,
+        log: Callable[[str], None] | None = None, announce: Callable[[str], None] = print) -> None:
     """Bind the port, load build/, start the query workers, and serve until interrupted (Ctrl-C, SIGTERM)."""
     started = time.perf_counter()
     try:
-        server = Server((host, port), None, log=log)
+        server = Server((host, port), None, log=log, trust_proxy=trust_proxy)
     except OSError as error:
         raise CrimeCongressError(f"cannot listen on {host}:{port}: {error.strerror}",
                                  hint="choose another --port, or --port 0 for any free one") from None
     app = None
     try:
         app = server.app = App(build, base=base, query_timeout=query_timeout, max_results=max_results,
-                               workers=workers, query_cache=query_cache, worker_memory_mb=worker_memory_mb)
+                               workers=workers, max_workers=max_workers, per_client=per_client,
+                               query_cache_bytes=query_cache_mb << 20, worker_memory_mb=worker_memory_mb,
+                               federation=federation)
         announce(f"crimecongress serve: {app.data.triple_count} triples, {len(app.data.documents)} documents, "
                  f"base {app.base} mapped onto {server.url} (ready in {time.perf_counter() - started:.2f} s; "
-                 f"SPARQL workers loading)")
+                 f"SPARQL workers loading; federation {'to ' + ', '.join(sorted(federation)) if federation else 'off'})")
         announce(f"listening on {server.url}")
         sys.stdout.flush()
+        if app.pool is not None:
+            threading.Thread(target=_announce_workers, args=(app, started, announce), daemon=True).start()
         if threading.current_thread() is threading.main_thread():
             signal.signal(signal.SIGTERM, _stop)
         try:
@@ -124,6 +169,14 @@ def run(build: Path, *, host: str = "127.0.0.1", port: int = 8080, base: str | N
         server.server_close()
         if app is not None:
             app.close()
+
+
+def _announce_workers(app: App, started: float, announce: Callable[[str], None]) -> None:
+    """Say when the SPARQL workers have loaded the store (queries before that wait for them)."""
+    if app.pool.wait_ready():
+        unsandboxed = {w.unsandboxed for w in app.pool.ready_workers() if w.unsandboxed}
+        note = f"; no network sandbox: {', '.join(sorted(unsandboxed))}" if unsandboxed else ""
+        announce(f"SPARQL workers ready ({app.pool.min_workers}, in {time.perf_counter() - started:.2f} s{note})")
 
 
 def _stop(signum, frame) -> None:

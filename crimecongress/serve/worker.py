@@ -2,7 +2,7 @@
 
 Started by `crimecongress.serve.sparql.QueryPool` as `python -m crimecongress.serve.worker FD`, where FD is
 its end of a socket pair. Protocol (pickled messages over multiprocessing.connection):
-  parent -> {"load": config}            worker -> ("ready", triples) | ("failed", message)
+  parent -> {"load": config}            worker -> ("ready", triples, why unsandboxed or None) | ("failed", message)
   parent -> {"query": ..., ...}         worker -> {"status", "type", "body", "headers"}
 The parent kills the process when a query outlives its time limit (pyoxigraph cannot cancel a running
 query from Python), so this module keeps its imports small: a replacement must start fast.
@@ -20,6 +20,7 @@ import pyoxigraph as ox
 
 from .negotiate import choose
 from .rdf import Blank, Compactor, Prefixes, from_ox, nt_term, serialise
+from .sandbox import forbid_network
 
 SELECT_FORMATS = [("json", "application/sparql-results+json"), ("xml", "application/sparql-results+xml"),
                   ("csv", "text/csv"), ("tsv", "text/tab-separated-values"), ("html", "text/html")]
@@ -228,13 +229,15 @@ def main(argv: list[str]) -> int:
     conn = Connection(int(argv[1]))
     try:
         config = conn.recv()["load"]
+        # no SERVICE may leave the process: take the network away unless the operator allowed federation
+        unsandboxed = "federation allowed" if config.get("federation") else forbid_network()
         _limit_memory()
         try:
             engine = Engine(config)
         except (OSError, SyntaxError, ValueError) as error:
             conn.send(("failed", str(error)))
             return 2
-        conn.send(("ready", len(engine.store)))
+        conn.send(("ready", len(engine.store), unsandboxed))
         while True:
             request = conn.recv()
             conn.send(engine.run(request))

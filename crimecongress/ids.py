@@ -97,6 +97,13 @@ class Minter:
             raise ValueError("a third-level item needs its letter")
         return iri
 
+    def follow_on(self, doc_slug: str, n: int | str, k: int) -> str:
+        """The k-th printed paragraph of numbered paragraph n (an unnumbered follow-on paragraph; the
+        numbered text itself is the first, so follow-ons count from 2): `para/{n}/p/{k}`."""
+        if k < 2:
+            raise ValueError(f"a follow-on paragraph is the second or a later one: {k}")
+        return f"{self.paragraph(doc_slug, n)}/p/{k}"
+
     def heading(self, doc_slug: str, n: int) -> str:
         return f"{self.document(doc_slug)}/heading/{n}"
 

@@ -95,6 +95,9 @@ class Document:
     kind: str                        # declaration | plan-of-action | congress-report | compilation | rpm-report
     units: tuple[Unit, ...]
     manifestations: tuple[Manifestation, ...]
+    symbol: str | None = None        # UN document symbol printed in the header, e.g. "A/RES/80/5"
+    date: str | None = None          # adoption date from the header (ISO 8601)
+    adopted_by: str | None = None    # an annexed declaration: IRI of the resolution that adopts it
 
     def unit(self, iri: str) -> Unit:
         for unit in self.units:

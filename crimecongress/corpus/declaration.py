@@ -26,18 +26,26 @@ Decisions every caller can rely on:
   printings with different page breaks give identical positions. Their text is scoped to the document.
 * **Errors.** Numbering gaps, duplicates, letter gaps, footnote markers without a footnote and a text
   without any numbered paragraph raise InvalidDocument naming the file and line.
+* **UN resolutions.** A text that opens with a UN header and a title line "80/9. Title" is sorted by
+  `unlayout` (header, page furniture, footnotes, closing, annexes) and each of its documents read here
+  with three more rules: "The General Assembly," opens it as a formula; an unnumbered paragraph inside
+  a numbered one is a follow-on paragraph of it (`para/{n}/p/{k}`), whose lettered list goes on after
+  it; a letter past the expected one is taken when the extraction dropped the labels before it (an
+  unlabelled paragraph stands in between). A resolution with a single operative paragraph prints
+  it unnumbered; it is `para/1`, with no number.
 """
 from __future__ import annotations
 
 import re
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from ..errors import InputError, InvalidDocument
 from ..ids import Minter, slugify
 from ..model import Document, Manifestation, ParsedSource, SkippedLine, SourceSpan, Unit, UnitKind
 from .catalogue import Catalogue, FileEntry
 from .source import SourceText
+from .unlayout import Note, UnLayout, read_un_layout
 from .text import SUPERSCRIPT_DIGITS, clean, extract_markers, strip_markup, superscript_to_int
 
 # --- line patterns ---------------------------------------------------------------------------------------
@@ -53,12 +61,15 @@ _FN_STAR = re.compile(r"^\s*\*(?=[^\s*])(.*)$")
 _PAGE_NUMBER = re.compile(
     r"^\s*[-–—]?\s*(?:(?i:page)\s+)?(?:\d{1,4}|[ivx]{1,5})(?:\s*(?:/|(?i:of))\s*\d{1,4})?\s*[-–—]?\s*$")
 _WE = re.compile(r"^We\b")
+_ORGAN = re.compile(r"^The (?:General Assembly|Economic and Social Council|Security Council|Human Rights Council|"
+                    r"Commission\b[^,.;]*|[^,.;]*Congress\b[^,.;]*)\s*[,:]?$")
 _ROMANS = ("i ii iii iv v vi vii viii ix x xi xii xiii xiv xv xvi xvii xviii xix xx "
            "xxi xxii xxiii xxiv xxv xxvi xxvii xxviii xxix xxx").split()
 _CLOSERS = "\"”’')]*_ "        # closing quotes, brackets and markup that may follow the final punctuation
 _SENTENCE_END = ".;:!?"
 _PAGE_MIN_LINES = 5             # non-blank lines between two running headers, at the least
 _HEADING_MAX = 200              # characters: the longest heading in the corpus has about 120
+_RESOLUTION_HEADING_MAX = 120   # a resolution's headings are short; a longer unended line is a clause cut by a page
 
 PREAMBLE, OPERATIVE = "preamble", "operative"
 
@@ -174,6 +185,7 @@ class _Block:
     style: str | None = None       # heading only
     subs: list[_Block] = field(default_factory=list)
     role: str | None = None        # assigned later: preamble | formula | paragraph | subparagraph | item | heading
+    #                                | follow-on (an unnumbered paragraph inside a numbered one)
     ordinal: int | None = None     # preamble clauses: 1-based number in the preamble
     iri: str | None = None
 
@@ -189,15 +201,17 @@ class _ListState:
     owner: _Block
     letter: _Block | None = None
     roman: _Block | None = None
+    loose: int = 0                 # unnumbered follow-on paragraphs since the last letter
 
 
 class _Segmenter:
     """Cuts the body of one document into blocks and footnotes, checking the numbering as it goes."""
 
-    def __init__(self, file: str, lines: list[_Line], *, strict: bool = True):
+    def __init__(self, file: str, lines: list[_Line], *, strict: bool = True, resolution: bool = False):
         self.file = file
         self.lines = lines
         self.strict = strict                     # False: keep numbering faults in the text (for `validate`)
+        self.resolution = resolution             # a UN resolution's layout: follow-on paragraphs, lost labels
         self.blocks: list[_Block] = []
         self.footnotes: list[_Footnote] = []
         self.separators: list[int] = []
@@ -274,10 +288,30 @@ class _Segmenter:
             self._continue(line, line.text)      # "1990. ..." after a page break mid-sentence
         elif title_like:
             self._heading(line, line.text)       # "2. Committee on Crime Prevention and Control"
+        elif self.resolution and number > expected and self._lost_numbers(number - expected):
+            self._new_paragraph(line, number, body)
         elif not self.strict:
             self._new_paragraph(line, number, body)  # lenient: the paragraph keeps its printed number
         else:
             raise self._numbering_error(line, number)
+
+    def _lost_numbers(self, missing: int) -> bool:
+        """When the extraction dropped paragraph numbers, the paragraphs stand as follow-ons of the one
+        before: exactly as many of them as numbers are missing, with no lettered item after them, are the
+        missing paragraphs (numbered in order); any other gap stays an error."""
+        if self.list is None or self.list.owner.kind != "para":
+            return False
+        owner = self.list.owner
+        tail = self.blocks[self.blocks.index(owner) + 1:]
+        loose = [b for b in tail if b.role == "follow-on" and b.owner is owner]
+        if len(loose) != missing:
+            return False
+        if owner.subs and self.blocks.index(owner.subs[-1]) > self.blocks.index(loose[0]):
+            return False                         # a letter after them: they belong to this paragraph
+        for block in loose:
+            self.last_para += 1
+            block.kind, block.role, block.owner, block.label = "para", None, None, str(self.last_para)
+        return True
 
     def _next_number(self, index: int) -> int | None:
         """The number of the next numbered line, skipping footnotes and separators (None if text comes first)."""
@@ -287,6 +321,13 @@ class _Segmenter:
             match = _PARA_LABEL.match(line.text)
             return int(match.group(1)) if match else None
         return None
+
+    def _next_is_number(self, index: int) -> bool:
+        """Whether the next text line starts with a figure that is not a label ("1996, 52/10 of ...")."""
+        for line in self.lines[index + 1:]:
+            if not (_footnote_definition(line.text) or _SEPARATOR.match(line.text)):
+                return _plain(line.text)[:1].isdigit() and not _is_labelled(line.text)
+        return False
 
     def _next_is_lower(self, index: int) -> bool:
         for line in self.lines[index + 1:]:
@@ -322,7 +363,13 @@ class _Segmenter:
             if self.open is not None and not _ends_unit(self.open.parts[-1], self.zone):
                 self._continue(line, line.text)  # "(c) above" carried over a page break
                 return
-            if self.strict or state is None:
+            if self.resolution and state is not None and self._lost_letters(label, state):
+                kind = "letter"                  # the letters before it were lost by the extraction
+            elif self.resolution and state is not None and state.owner.kind == "para" \
+                    and (self.strict or not self._misplaced_letter(label, state)):
+                self._follow_on(line, line.text)  # a label that fits nowhere stays in the text
+                return
+            elif self.strict or state is None:
                 raise self._letter_error(line, label, state)
             kind = "letter"                      # lenient: a lettered subparagraph with its printed label
         assert state is not None
@@ -333,8 +380,29 @@ class _Segmenter:
         if kind == "roman":
             state.roman = block
         else:
-            state.letter, state.roman = block, None
+            state.letter, state.roman, state.loose = block, None, 0
         self._add(block, owns_list=False)
+
+    @staticmethod
+    def _misplaced_letter(label: str, state: _ListState) -> bool:
+        """Whether a single letter out of sequence stands in a lettered list under way ((a), (b), (d) or
+        (a), (b), (b)): lenient, it keeps its printed label so that the fault is reported, not hidden in
+        the text of a follow-on paragraph."""
+        return len(label) == 1 and state.letter is not None and state.roman is None \
+            and len(state.letter.label or "") == 1
+
+    @staticmethod
+    def _lost_letters(label: str, state: _ListState) -> bool:
+        """Whether a letter past the expected one is explained by unlabelled follow-on paragraphs before it
+        (a text extraction that dropped the labels "(a)", "(b)" but kept "(c)")."""
+        if len(label) != 1 or state.roman is not None:
+            return False
+        previous = state.letter.label if state.letter else None
+        expected = _next_letter(previous)
+        if len(expected) != 1 or label <= expected:
+            return False
+        # a label lost at a page break may leave two items joined: allow for one such join or two
+        return state.loose > 0 and 0 < ord(label) - ord(expected) <= state.loose + 2
 
     @staticmethod
     def _sub_kind(label: str, state: _ListState | None) -> str | None:
@@ -408,12 +476,32 @@ class _Segmenter:
         """Unnumbered text that continues nothing: a heading when it is not a sentence, else a formula or
         a preamble clause (decided once the whole preamble is known). A long fragment, or one whose next
         text line starts in lower case, is the first half of a clause broken by a page, not a heading."""
-        if not _is_sentence(text) and len(_plain(text)) <= _HEADING_MAX and not self._next_is_lower(index):
+        if self.resolution and self.zone == PREAMBLE and _ORGAN.match(_plain(text)):
+            # "The General Assembly" opens the resolution, with or without its comma, and ends there
+            self._add(_Block("text", list(line.numbers), [text], [line.first], zone=self.zone), owns_list=False)
+            self.open = None
+            return
+        longest = _RESOLUTION_HEADING_MAX if self.resolution else _HEADING_MAX
+        if not _is_sentence(text) and len(_plain(text)) <= longest and not self._next_is_lower(index) \
+                and not (self.resolution and self._next_is_number(index)):
             self._heading(line, text)
+            return
+        if self.resolution and self.zone == OPERATIVE and self.list is not None and self.list.owner.kind == "para":
+            self._follow_on(line, text)
             return
         block = _Block("text", list(line.numbers), [text], [line.first], zone=self.zone)
         # only a preamble clause can own lettered items; an operative formula cannot
         self._add(block, owns_list=self.zone == PREAMBLE)
+
+    def _follow_on(self, line: _Line, text: str) -> None:
+        """An unnumbered paragraph inside a numbered one: it belongs to that paragraph, whose lettered list
+        goes on after it."""
+        assert self.list is not None
+        block = _Block("text", list(line.numbers), [text], [line.first], zone=self.zone, owner=self.list.owner)
+        block.role = "follow-on"
+        self.list.loose += 1
+        self.blocks.append(block)
+        self.open = block
 
     def _add(self, block: _Block, *, owns_list: bool) -> None:
         self.blocks.append(block)
@@ -432,11 +520,17 @@ def _sub_name(owner: _Block, letter: str) -> str:
 
 
 # --- from blocks to units -------------------------------------------------------------------------------
-def _assign_roles(blocks: list[_Block]) -> None:
+def _assign_roles(blocks: list[_Block], resolution: bool = False) -> None:
     """Preamble text blocks become the opening formula, preamble clauses or the transition formula;
-    operative text blocks are formulae."""
+    operative text blocks are formulae (in a resolution, follow-on paragraphs are marked already).
+
+    A resolution opens with its organ ("The General Assembly,"): a formula. One with a single operative
+    paragraph prints it unnumbered ("Adopts the Declaration ... annexed."): after the opening formula, the
+    unnumbered text that does not end with "," is then the operative paragraph."""
     preamble = [b for b in blocks if b.kind == "text" and b.zone == PREAMBLE]
     for block in blocks:
+        if block.role == "follow-on":
+            continue
         if block.kind == "para":
             block.role = "paragraph"
         elif block.kind == "heading":
@@ -447,6 +541,13 @@ def _assign_roles(blocks: list[_Block]) -> None:
             block.role = "formula"
     for block in preamble:
         block.role = "preamble"
+    if resolution and preamble and _ORGAN.match(_plain(preamble[0].raw)):
+        preamble[0].role = "formula"
+        if not any(block.kind == "para" for block in blocks):
+            for block in preamble[1:]:
+                if not _tail(block.raw).endswith(","):
+                    block.role = "paragraph"
+        return
     if preamble and _WE.match(_plain(preamble[0].raw)) and not preamble[0].subs:
         preamble[0].role = "formula"
     last = preamble[-1] if preamble else None
@@ -493,8 +594,16 @@ class _Context:
 
 def _mint(block: _Block, ctx: _Context, counters: Counter) -> str:
     m, slug = ctx.minter, ctx.slug
+    if block.role == "paragraph" and block.label is None:
+        counters["unnumbered"] += 1              # a resolution's single unnumbered operative paragraph
+        return m.paragraph(slug, counters["unnumbered"])
     if block.role == "paragraph":
         return m.paragraph(slug, block.label)
+    if block.role == "follow-on":
+        assert block.owner is not None and block.owner.label is not None
+        counters[("follow-on", block.owner.label)] += 1
+        # the numbered text is the paragraph's first printed paragraph; follow-ons count from 2
+        return m.follow_on(slug, block.owner.label, counters[("follow-on", block.owner.label)] + 1)
     if block.role == "preamble":
         counters["preamble"] += 1
         block.ordinal = counters["preamble"]
@@ -524,7 +633,8 @@ def _mint(block: _Block, ctx: _Context, counters: Counter) -> str:
                           hint="number the paragraph that introduces the list")
 
 
-_KINDS = {"preamble": UnitKind.PREAMBLE, "paragraph": UnitKind.PARAGRAPH, "subparagraph": UnitKind.SUBPARAGRAPH,
+_KINDS = {"preamble": UnitKind.PREAMBLE, "paragraph": UnitKind.PARAGRAPH, "follow-on": UnitKind.PARAGRAPH,
+          "subparagraph": UnitKind.SUBPARAGRAPH,
           "item": UnitKind.ITEM, "heading": UnitKind.HEADING, "formula": UnitKind.FORMULA}
 
 
@@ -566,7 +676,7 @@ def _build_units(blocks: list[_Block], footnotes: dict[str, _Footnote], ctx: _Co
 
 
 def _parent(block: _Block, ctx: _Context) -> str:
-    if block.kind == "sub":
+    if block.kind == "sub" or block.role == "follow-on":
         assert block.owner is not None and block.owner.iri is not None
         return block.owner.iri
     return ctx.doc_iri
@@ -661,22 +771,29 @@ def _leading_block(lines: list[_Line]) -> int:
 def _parse_body(source: SourceText, *, slug: str, kind: str, title: str, first: int, last: int,
                 minter: Minter, manifestation: str, body: list[_Line], title_lines: list[int],
                 extra_footnote_lines: tuple[int, ...], furniture: set[int], strict: bool = True,
+                resolution: bool = False, notes: tuple[Note, ...] = (), annex: bool = False,
                 ) -> tuple[Document, tuple[SkippedLine, ...]]:
-    segmenter = _Segmenter(source.file, body, strict=strict)
+    segmenter = _Segmenter(source.file, body, strict=strict, resolution=resolution)
     segmenter.run()
+    segmenter.footnotes.extend(_Footnote(note.mark, note.text, list(note.lines)) for note in notes)
     for number in extra_footnote_lines:
         definition = _footnote_definition(source.line(number))
         if definition is None:
             raise InvalidDocument("this line was given as a footnote of the document but is not a footnote",
                                   file=source.file, line=number, hint="check the footnote line numbers")
         segmenter.footnotes.append(_Footnote(definition[0], definition[1], [number]))
-    if strict and not any(block.kind == "para" for block in segmenter.blocks):
+    if strict and not resolution and not any(block.kind == "para" for block in segmenter.blocks):
         line = body[0].first if body else first
         raise InvalidDocument("no numbered paragraph found: this does not read as a declaration",
                               file=source.file, line=line,
                               hint='number the operative paragraphs "1.", "2.", ... at the start of a line')
     footnotes = _footnote_table(segmenter.footnotes, source.file)
-    _assign_roles(segmenter.blocks)
+    _assign_roles(segmenter.blocks, resolution)
+    if strict and resolution and not annex and not any(b.role == "paragraph" for b in segmenter.blocks):
+        line = body[0].first if body else first
+        raise InvalidDocument("no operative paragraph found: this does not read as a resolution",
+                              file=source.file, line=line,
+                              hint='number the operative paragraphs "1.", "2.", ... at the start of a line')
     doc_iri = minter.document(slug)
     ctx = _Context(source.file, slug, minter, doc_iri, strict)
     units, notes_lines = _build_units(segmenter.blocks, footnotes, ctx)
@@ -769,7 +886,12 @@ def parse_new_declaration(source: SourceText, *, minter: Minter, title: str | No
     strict=False (for `crimecongress validate`) keeps the faults a drafter wants listed all at once instead
     of stopping at the first: a paragraph number out of sequence keeps its printed number, a letter out of
     sequence its printed label, a footnote marker without footnote text its reference, and a text without
-    any numbered paragraph is still read; the SHACL shapes then report each fault with its line."""
+    any numbered paragraph is still read; the SHACL shapes then report each fault with its line.
+
+    A UN resolution (header block, then a title line "80/9. Title") is read by `_parse_resolution`."""
+    layout = read_un_layout(source)
+    if layout is not None:
+        return _parse_resolution(source, layout, minter=minter, title=title, slug=slug, strict=strict)
     furniture = detect_furniture(source)
     lines = _physical_lines(source, 1, len(source.lines), furniture)
     if not lines:
@@ -818,3 +940,76 @@ def _title_text(lines: list[_Line]) -> str | None:
     text = " ".join(_MD_HEADING.sub(r"\2", line.text) for line in lines)
     cleaned = clean(text)[0].rstrip("*").strip()   # a trailing "*" is the source-note marker
     return cleaned or None
+
+
+# --- UN resolutions ------------------------------------------------------------------------------------------
+def _parse_resolution(source: SourceText, layout: UnLayout, *, minter: Minter, title: str | None,
+                      slug: str | None, strict: bool) -> ParsedSource:
+    """A resolution and each declaration it adopts in an annex: one document each, numbered on its own;
+    an annexed document records the resolution that adopts it. --title/--slug name the resolution; an
+    annex is named after it ("{slug}-annex", "{slug}-annex-ii")."""
+    header = layout.header
+    title = title or header.title
+    base_slug = slug or slugify(header.symbol or header.title)
+    base_slug = _checked_slug(base_slug, source.file, minter)
+    resolution_iri = minter.document(base_slug)
+    owners = _note_owners(layout)
+    documents, skipped = [], []
+    for index, part in enumerate(layout.parts):
+        if index == 0:
+            part_slug, part_title, title_lines = base_slug, title, header.title_lines
+        else:
+            suffix = "annex" + (f"-{part.label.lower()}" if part.label else "")
+            part_slug = _checked_slug(f"{base_slug}-{suffix}", source.file, minter)
+            part_title, title_lines = part.title or f"Annex to {title}", part.title_lines
+        body = _join_lines([_Line(line.text, line.numbers) for line in part.lines])
+        notes = tuple(note for note in layout.notes if owners.get(note.mark) == index)
+        document, dropped = _parse_body(
+            source, slug=part_slug, kind="declaration" if index else "resolution", title=part_title,
+            first=part.first, last=part.last,
+            minter=minter, manifestation="submitted text", body=body, title_lines=list(title_lines),
+            extra_footnote_lines=(), furniture=set(), strict=strict, resolution=True, notes=notes,
+            annex=index > 0)
+        documents.append(replace(document, symbol=header.symbol, date=header.date,
+                                 adopted_by=resolution_iri if index else None))
+        skipped.extend(dropped)
+    skipped.extend(SkippedLine(source.file, n, reason, source.line(n)) for n, reason in layout.skipped
+                   if source.line(n).strip())
+    unique: dict[int, SkippedLine] = {}
+    for line in skipped:
+        unique.setdefault(line.line, line)      # an annex's title is reported once, as its document title
+    return ParsedSource(source.file, source.sha256, tuple(documents),
+                        tuple(sorted(unique.values(), key=lambda s: s.line)))
+
+
+def _note_owners(layout: UnLayout) -> dict[str, int]:
+    """Which part each footnote belongs to: the one whose text cites it, else the last."""
+    owners: dict[str, int] = {}
+    for index, part in enumerate(layout.parts):
+        for line in part.lines:
+            for mark in extract_markers(line.text)[1]:
+                owners.setdefault(mark, index)
+    for note in layout.notes:
+        owners.setdefault(note.mark, len(layout.parts) - 1)
+    return owners
+
+
+def _join_lines(lines: list[_Line]) -> list[_Line]:
+    """Join the lines of one paragraph. A resolution sets its paragraphs apart by a blank line or a label,
+    so a line runs on into the next adjacent one unless it ends a sentence with "."; a line that does
+    and is followed at once by unlabelled text starts a follow-on paragraph, as in the clean copy (the
+    text layer does not say more: a justified line ending a sentence looks the same either way)."""
+    out: list[_Line] = []
+    for line in lines:
+        previous = out[-1] if out else None
+        if previous is not None and line.first == previous.numbers[-1] + 1 and line.text.strip() \
+                and not _starts_labelled(line.text) and not _footnote_definition(line.text) \
+                and not _tail(previous.text).endswith("."):
+            out[-1] = _Line(previous.text.rstrip() + " " + line.text.strip(), previous.numbers + line.numbers)
+        else:
+            out.append(line)
+    return out
+
+
+def _starts_labelled(text: str) -> bool:
+    return _is_labelled(text) or bool(_PART_LABEL.match(text) or _SECTION_LABEL.match(text))

@@ -138,7 +138,8 @@ def parse(files, fmt, title, slug, skipped, base):
     """Parse declaration texts into units: paragraphs, subparagraphs, headings, footnotes.
 
     FILES are the catalogued sources under sources/ or a new declaration in plain text or Markdown
-    (numbered paragraphs "1.", lettered subparagraphs "(a)", footnote markers as <sup>N</sup> or ¹²³).
+    (numbered paragraphs "1.", lettered subparagraphs "(a)", footnote markers as <sup>N</sup> or ¹²³),
+    or a UN resolution's PDF (its text layer, read line by line as printed).
 
     \b
     Each JSON line has: iri, kind, number, text, parent, position, footnotes, heading,
@@ -464,7 +465,7 @@ def validate(paths, fmt, engine, rdf_format, title, slug, base):
                 2 could not run (unreadable file, unparseable RDF, shapes the fast engine
                 does not support: use --engine pyshacl).
     """
-    from .errors import EXIT_INVALID, EXIT_OK
+    from .errors import EXIT_ERROR, EXIT_INVALID, EXIT_OK
     from .validate import format_json, format_text, format_turtle, validate_paths
 
     try:
@@ -478,4 +479,73 @@ def validate(paths, fmt, engine, rdf_format, title, slug, base):
         click.echo(format_turtle(report), nl=False)
     else:
         click.echo(format_text(report, files), nl=False)
-    sys.exit(EXIT_OK if report.conforms else EXIT_INVALID)
+    sys.exit(EXIT_ERROR if report.refused else EXIT_OK if report.conforms else EXIT_INVALID)
+
+
+@main.command()
+@click.argument("draft", type=click.Path(path_type=Path))      # checked by read_source
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "turtle", "html"]), default="text",
+              show_default=True, help="text: for the terminal; json and turtle: for programs; html: one "
+                                      "self-contained page for a drafter.")
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write the report to this file (atomically) instead of standard output.")
+@click.option("--title", help="Title of the draft (default: the one its header or first line gives).")
+@click.option("--slug", help="Slug of the draft (default: derived from its symbol or title).")
+@click.option("--no-cache", is_flag=True, help="Compute the corpus side anew instead of reading it from the cache "
+                                               "($CRIMECONGRESS_CACHE, else ~/.cache/crimecongress).")
+@base_option
+@reports_errors
+def analyse(draft, fmt, out, title, slug, no_cache, base):
+    """Run the whole pipeline on a text that is not in the corpus (.txt, .md or a UN .pdf): its structure
+    findings, each paragraph's themes, instruments and actors with the words that triggered them, its SDG
+    targets and the paragraphs of the earlier declarations it continues (or "new"); then what the draft
+    renews, what it adds, and what of the Kyoto Declaration it leaves out.
+
+    The corpus side is cached, keyed by a hash of the sources, the mappings and the code.
+    Exit 0 when the report was made (whatever it finds), 1 when the text does not parse, 2 when it cannot be read.
+    """
+    from .analyse import FORMATS, analyse as run_analyse
+    from .fileio import write_atomic
+
+    try:
+        Minter(base)
+    except ValueError as error:
+        raise click.BadParameter(str(error), param_hint="--base") from None
+    result = run_analyse(draft, title=title, slug=slug, base=base, use_cache=not no_cache)
+    text = FORMATS[fmt](result)
+    if out is not None:
+        write_atomic(out, text.encode("utf-8"))
+    else:
+        click.echo(text, nl=False)
+
+
+@main.command()
+@click.argument("file", type=click.Path(path_type=Path))      # checked by read_source
+@click.option("--title", help="Title (default: the one its header or first line gives).")
+@click.option("--slug", help="Slug (default: derived from its symbol or title).")
+@click.option("--year", type=click.IntRange(1900, 2100), help="Year of adoption (default: from its header date, "
+                                                               "or the year its slug ends with).")
+@click.option("--symbol", metavar="A/RES/NN/NN", help="The General Assembly resolution that endorsed it "
+                                                      "(default: the symbol its header prints).")
+@click.option("--adopted-by", metavar="N|SLUG", help="The Congress number, or the slug of the meeting in "
+                                                     "mappings/congresses.yaml, that adopted it.")
+@click.option("--sources", "sources_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+              envvar="CRIMECONGRESS_SOURCES", help="The sources directory [default: the project's sources/; "
+                                                   "env CRIMECONGRESS_SOURCES].")
+@base_option
+@reports_errors
+def add(file, title, slug, year, symbol, adopted_by, sources_dir, base):
+    """Add a declaration text (.txt, .md or a PDF) to the sources and the catalogue (with its sha256), so that
+    the next `crimecongress build` publishes it like the others.
+
+    Refused (exit 1) when the same text is already catalogued, its slug is taken, or it does not parse as a
+    declaration; exit 2 when it cannot be read. Nothing is written unless the corpus, loaded with the new text,
+    reads it as `parse` does.
+    """
+    from .add import add_source
+    from .corpus import SOURCES_DIR
+
+    added = add_source(file, sources_dir=sources_dir or SOURCES_DIR, title=title, slug=slug, year=year,
+                       symbol=symbol, adopted_by=adopted_by, minter=Minter(base))
+    click.echo(f"added {file} as {added.file}: {', '.join(added.slugs)} ({added.units} units), catalogued in "
+               f"{added.catalogue}; `crimecongress build` publishes it")

@@ -104,6 +104,21 @@ class Minter:
             raise ValueError(f"a follow-on paragraph is the second or a later one: {k}")
         return f"{self.paragraph(doc_slug, n)}/p/{k}"
 
+    def renumbered(self, unit_iri: str, number: str) -> str:
+        """The IRI of a numbered unit read under another number than the one printed (a draft's repeated
+        paragraph number or letter, read as the one it should be): its last segment becomes `number`."""
+        head, _, _ = unit_iri.rpartition("/")
+        if not head.startswith(self.base + "doc/"):
+            raise ValueError(f"not a unit of a document: {unit_iri}")
+        return f"{head}/{_label(number)}"
+
+    def moved(self, iri: str, old_parent: str, new_parent: str) -> str:
+        """An IRI below `old_parent` (a subparagraph, item or follow-on paragraph) below `new_parent`
+        instead, when its parent was renumbered."""
+        if not iri.startswith(old_parent + "/"):
+            raise ValueError(f"{iri} is not below {old_parent}")
+        return new_parent + iri[len(old_parent):]
+
     def heading(self, doc_slug: str, n: int) -> str:
         return f"{self.document(doc_slug)}/heading/{n}"
 

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from itertools import chain
 from pathlib import Path
@@ -126,6 +126,7 @@ class Report:
     engine: str = "fast"
     base: str = DEFAULT_BASE
     triples: int = 0
+    refused: tuple[str, ...] = ()   # files that could not be read or parsed (each is also one finding)
 
     def count(self, severity: str) -> int:
         return sum(1 for f in self.findings if f.severity == severity)
@@ -143,7 +144,8 @@ class Report:
 
     def summary(self) -> str:
         counts = ", ".join(_plural(self.count(s), s.lower()) for s in SEVERITIES if s != "Info" or self.count(s))
-        return f"{'conforms' if self.conforms else 'does not conform'}: {counts}"
+        unread = f"; {_plural(len(self.refused), 'file')} could not be read" if self.refused else ""
+        return f"{'conforms' if self.conforms else 'does not conform'}: {counts}{unread}"
 
 
 def _plural(n: int, word: str) -> str:
@@ -173,7 +175,8 @@ def format_json(report: Report, files: Mapping[str, str] | None = None) -> str:
             record["file"] = files[f.file]
         findings.append(record)
     document = {"conforms": report.conforms, "violations": report.count("Violation"),
-                "warnings": report.count("Warning"), "infos": report.count("Info"), "findings": findings}
+                "warnings": report.count("Warning"), "infos": report.count("Info"), "findings": findings,
+                "refused": [files.get(name, name) for name in report.refused]}
     return json.dumps(document, ensure_ascii=False, indent=1) + "\n"
 
 
@@ -678,12 +681,24 @@ def validate_graph(data, *, engine: str = "fast", base: str = DEFAULT_BASE, rdf_
 
 
 # ------------------------------------------------------------------------------------------- command line
-TEXT_SUFFIXES = (".txt", ".md", ".markdown", ".text")
+TEXT_SUFFIXES = (".txt", ".md", ".markdown", ".text", ".pdf")
 
 
-def _short_title(title: str) -> str:
-    """A citation title for a new declaration: its title up to the first colon."""
-    return title.split(":", 1)[0].strip() or title
+_SHORT_TITLE_MAX = 60      # characters: a citation label names the document, it does not quote its title
+
+
+def _short_title(document) -> str:
+    """How findings and labels name a new text: a resolution by its symbol ("A/RES/80/11"), a declaration it
+    annexes as the UN cites it ("A/RES/80/5, annex"), any other text by its title up to the first colon,
+    cut at a word before 60 characters."""
+    if document.symbol and document.kind == "resolution":
+        return document.symbol
+    if document.symbol and document.adopted_by:
+        return f"{document.symbol}, annex"
+    title = document.title.split(":", 1)[0].strip() or document.title
+    if len(title) <= _SHORT_TITLE_MAX:
+        return title
+    return title[:_SHORT_TITLE_MAX].rsplit(" ", 1)[0].rstrip(" ,;") + "…"
 
 
 def _safe_name(path: Path) -> str:
@@ -706,12 +721,102 @@ def _parse_new(source, *, minter, title, slug):
     return parse(source, **options)
 
 
+@dataclass(frozen=True)
+class TextGraphs:
+    """Declaration texts as RDF: one graph per document, {published file name: path as given}, and the
+    findings made while reading (a file that could not be read, a draft renamed to keep it apart)."""
+
+    graphs: tuple
+    files: Mapping[str, str]
+    findings: tuple[Finding, ...] = ()
+    refused: tuple[str, ...] = ()   # the paths that could not be read or parsed
+
+
+def _refused(path: Path, error: CrimeCongressError) -> Finding:
+    """A file that could not be read, as one finding on that file (the other files are still checked)."""
+    message = error.message + (f" ({error.hint})" if error.hint else "")
+    return Finding(focus=str(path), rule=type(error).__name__, severity="Violation", message=message,
+                   label=str(path), file=str(path), line=error.line)
+
+
+_WHAT = {"paragraph": "the number", "subparagraph": "the letter", "item": "the numeral"}
+
+
+def _printed(unit, number: str) -> str:
+    """A number as the text prints it at the unit's level: "12", "(b)", "(ii)"."""
+    return number if unit.kind.value == "paragraph" else f"({number})"
+
+
+def _successor(number: str | None) -> str | None:
+    """The number or letter printed after `number` ("11" -> "12", "b" -> "c"), None when there is no rule."""
+    if number is None:
+        return None
+    if number.isdigit():
+        return str(int(number) + 1)
+    if len(number) == 1 and "a" <= number < "z":
+        return chr(ord(number) + 1)
+    return None
+
+
+def _repeated(document, minter) -> tuple:
+    """A lenient parse gives a number printed twice the IRI of its first occurrence: one finding for each
+    repeat, on its own line, naming the first occurrence's line, and a document the shapes can check
+    without seeing the same fault again. A repeat that stands where the next number belongs (11, 11, 13,
+    or a list's last) is read as that number (12), so that no gap is reported after it; any other repeat
+    (11, 11, 12) is left out. Its subparagraphs, items and follow-on paragraphs go with it."""
+    from .rdf.emit import citation_label
+    short = _short_title(document)
+    first: dict[str, object] = {}
+    moved: dict[str, str] = {}              # renumbered units and everything below them: old IRI -> new IRI
+    dropped: set[str] = set()
+    last: dict[tuple, str] = {}             # (parent, kind) -> the number of the last unit kept there
+    kept, findings = [], []
+    for index, unit in enumerate(document.units):
+        if unit.parent in dropped:
+            dropped.add(unit.iri)
+            continue
+        if unit.parent in moved:
+            new = minter.moved(unit.iri, unit.parent, moved[unit.parent])
+            moved[unit.iri] = new
+            unit = replace(unit, iri=new, parent=moved[unit.parent])
+        elif unit.iri in first and unit.number is not None:
+            original = first[unit.iri]
+            expected = _successor(last.get((unit.parent, unit.kind)))
+            following = next((u.number for u in document.units[index + 1:]
+                              if u.parent == unit.parent and u.kind is unit.kind and u.number), None)
+            renumbered = expected is not None and following in (None, _successor(expected)) \
+                and minter.renumbered(unit.iri, expected) not in first
+            label = citation_label(short, document.iri, original)
+            fix = f"this one should be {_printed(unit, expected)}" if renumbered \
+                else "renumber this one and the ones after it"
+            findings.append(Finding(
+                focus=unit.iri, rule="NumberRepeated", severity="Violation",
+                message=f"{_WHAT.get(unit.kind.value, 'the number')} {_printed(unit, unit.number)} is printed again "
+                        f"({label} is at line {original.source.first}): {fix}",
+                document=document.iri, position=unit.position, label=label, file=unit.source.file,
+                line=unit.source.first))
+            if not renumbered:
+                dropped.add(unit.iri)
+                continue
+            new = minter.renumbered(unit.iri, expected)
+            moved[unit.iri] = new
+            unit = replace(unit, iri=new, number=expected)
+        first[unit.iri] = unit
+        kept.append(unit)
+        if unit.number is not None:
+            last[(unit.parent, unit.kind)] = unit.number
+    return (replace(document, units=tuple(kept)) if findings else document), findings
+
+
 def text_graphs(paths: Sequence[Path], *, base: str = DEFAULT_BASE, title: str | None = None,
-                slug: str | None = None) -> tuple[list, dict[str, str]]:
-    """Declaration texts as RDF, one graph per document: the catalogued sources (matched by name and sha256)
-    with their catalogue facts, any other text as a new declaration titled by `title`/`slug` (or its first
-    line). Copies of one document in several files are merged. Returns the graphs and {published file
-    name: the path as given}."""
+                slug: str | None = None, keep_going: bool = False) -> TextGraphs:
+    """Declaration texts as RDF, each file read on its own: the catalogued sources (matched by name and
+    sha256) with their catalogue facts, any other text as a new document titled by `title`/`slug` (or its
+    first line). Copies of one catalogued document in several files are merged; two new texts that get the
+    same slug are two documents: the later one is renamed ("-2") and an Info finding says so.
+
+    keep_going: a file that cannot be read or parsed becomes one finding (TextGraphs.refused) instead of
+    raising, so that the other files are still checked."""
     from .corpus import CATALOGUE_FILE, SOURCES_DIR, merge_manifestations, parse_file
     from .corpus.catalogue import DocumentFacts, load_catalogue
     from .corpus.source import read_source
@@ -723,43 +828,127 @@ def text_graphs(paths: Sequence[Path], *, base: str = DEFAULT_BASE, title: str |
     copies: dict[str, list] = {}
     facts: dict[str, DocumentFacts] = {}
     files: dict[str, str] = {}
-    for path in paths:
-        path = Path(path)
-        source = read_source(path)
-        entry = catalogue.file(source.file)
-        if entry is not None and entry.sha256 == source.sha256:
-            parsed = parse_file(path, catalogue=catalogue, minter=minter)
-            for document in parsed.documents:
-                facts[document.slug] = catalogue.facts(document.slug)
-        else:
-            source = read_source(path, name=_safe_name(path))
-            try:
+    first_seen: dict[str, str] = {}          # slug of a new text -> the path it was read from
+    findings: list[Finding] = []
+    refused: list[str] = []
+    for path in map(Path, paths):
+        source = None
+        try:
+            source = read_source(path)
+            entry = catalogue.file(source.file)
+            if entry is not None and entry.sha256 == source.sha256:
+                parsed = parse_file(path, catalogue=catalogue, minter=minter)
+                for document in parsed.documents:
+                    facts[document.slug] = catalogue.facts(document.slug)
+            else:
+                source = read_source(path, name=_free_file_name(_safe_name(path), files))
                 parsed = _parse_new(source, minter=minter, title=title, slug=slug)
-            except CrimeCongressError as error:
-                if error.file == source.file:     # name the file as the user gave it
-                    error.file = str(path)
+                original, n = parsed.documents[0].slug, 1
+                while any(document.slug in copies for document in parsed.documents):
+                    # the same title (or --slug) as a text read before: a document of its own
+                    n += 1
+                    parsed = _parse_new(source, minter=minter, title=title, slug=f"{original}-{n}")
+                if n > 1:
+                    renamed = parsed.documents[0].slug
+                    findings.append(Finding(
+                        focus=parsed.documents[0].iri, rule="DistinctDocument", severity="Info",
+                        message=f"{original} already names {first_seen[original]}: "
+                                f"this text is checked on its own as {renamed} (give it its own --title or --slug)",
+                        document=parsed.documents[0].iri, position=0, label=str(path), file=source.file,
+                        line=parsed.documents[0].manifestations[0].first))
+                unique = []
+                for document in parsed.documents:
+                    document, repeats = _repeated(document, minter)
+                    unique.append(document)
+                    findings.extend(repeats)
+                parsed = replace(parsed, documents=tuple(unique))
+                for document in parsed.documents:
+                    first_seen.setdefault(document.slug, str(path))
+                    facts[document.slug] = DocumentFacts(slug=document.slug, kind=document.kind,
+                                                         title=document.title, short_title=_short_title(document))
+        except CrimeCongressError as error:
+            if error.file is None or (source is not None and error.file == source.file):
+                error.file = str(path)           # name the file as the user gave it
+            if not keep_going:
                 raise
-            for document in parsed.documents:
-                facts[document.slug] = DocumentFacts(slug=document.slug, kind=document.kind, title=document.title,
-                                                     short_title=_short_title(document.title))
+            findings.append(_refused(path, error))
+            refused.append(str(path))
+            continue
         files[source.file] = str(path)
         for document in parsed.documents:
             copies.setdefault(document.slug, []).append(document)
-    graphs = [document_graph(merge_manifestations(found), facts[name], minter) for name, found in copies.items()]
-    return graphs, files
+    graphs = []
+    for name, found in copies.items():
+        try:
+            graphs.append(document_graph(merge_manifestations(found), facts[name], minter))
+        except CrimeCongressError as error:     # catalogued copies that differ
+            if not keep_going:
+                raise
+            findings.append(_refused(Path(files.get(error.file, error.file or name)), error))
+            refused.append(files.get(error.file, error.file or name))
+    return TextGraphs(tuple(graphs), files, tuple(findings), tuple(refused))
+
+
+def _free_file_name(name: str, files: Mapping[str, str]) -> str:
+    """A published file name whose stem no other text of this run has (the stem names the source's IRI):
+    `a-res-80-5.txt` after `a-res-80-5.md` is `a-res-80-5-2.txt`."""
+    stem, _, suffix = name.rpartition(".")
+    stems = {f.rpartition(".")[0] for f in files}
+    candidate, n = stem, 1
+    while candidate in stems:
+        n += 1
+        candidate = f"{stem}-{n}"
+    return f"{candidate}.{suffix}"
+
+
+def _read_rdf(path: Path, rdf_format: str | None, check: bool) -> bytes:
+    """An RDF file as N-Triples; `check`: parse N-Triples now, so that a syntax error is this file's."""
+    data = read_rdf_file(path, rdf_format)
+    written = path.with_suffix("") if path.suffix.lower() == ".gz" else path
+    if check and rdf_format_for(written, rdf_format) == ox.RdfFormat.N_TRIPLES:
+        try:
+            for _ in ox.parse(data, format=ox.RdfFormat.N_TRIPLES):
+                pass
+        except SyntaxError as error:
+            raise _syntax_error(error, str(path)) from None
+        except (ValueError, UnicodeDecodeError) as error:
+            raise InputError(f"not valid RDF: {error}", file=str(path)) from None
+    return data
 
 
 def validate_paths(paths: Sequence[str | Path], *, engine: str = "fast", base: str = DEFAULT_BASE,
                    rdf_format: str | None = None, title: str | None = None,
                    slug: str | None = None) -> tuple[Report, dict[str, str]]:
     """What `crimecongress validate` checks: declaration texts (.txt, .md: parsed and emitted first) and RDF
-    files (by suffix, or all as `rdf_format`), validated together. Returns the report and {source file name
-    in the report: path as given} for showing findings against the user's own paths."""
-    texts = [Path(p) for p in paths if rdf_format is None and Path(p).suffix.lower() in TEXT_SUFFIXES]
-    rdf = [Path(p) for p in paths if Path(p) not in texts]
-    data = as_data(rdf, rdf_format=rdf_format)
+    files (by suffix, or all as `rdf_format`). Each text is its own document; the findings of all files make
+    one report. Returns the report and {source file name in the report: path as given} for showing findings
+    against the user's own paths.
+
+    One file: a file that cannot be read raises InputError (one line, exit code 2). Several files: it becomes
+    one finding on that file, the others are still checked, and Report.refused names it (exit code 2)."""
+    paths = [Path(p) for p in paths]
+    several = len(paths) > 1
+    texts = [p for p in paths if rdf_format is None and p.suffix.lower() in TEXT_SUFFIXES]
+    data = Data()
+    findings: list[Finding] = []
+    refused: list[str] = []
+    for path in (p for p in paths if p not in texts):
+        try:
+            data.ntriples.append((str(path), _read_rdf(path, rdf_format, several)))
+        except CrimeCongressError as error:
+            if not several:
+                raise
+            findings.append(_refused(path, error))
+            refused.append(str(path))
     files: dict[str, str] = {}
     if texts:
-        graphs, files = text_graphs(texts, base=base, title=title, slug=slug)
-        data.graphs.extend(graphs)
-    return validate_data(data, engine=engine, base=base), files
+        read = text_graphs(texts, base=base, title=title, slug=slug, keep_going=several)
+        data.graphs.extend(read.graphs)
+        files = dict(read.files)
+        findings.extend(read.findings)
+        refused.extend(read.refused)
+    report = validate_data(data, engine=engine, base=base)
+    if findings:
+        report = replace(report, findings=tuple(sorted(report.findings + tuple(findings), key=Finding.sort_key)),
+                         refused=tuple(refused))
+    return report, files

@@ -34,6 +34,9 @@ EXPECTED: dict[str, list[tuple[str, str, str]]] = {
     "DocumentTitleUniqueLang": [("DocumentTitleUniqueLang", "doc/fixture-compilation-2031", V)],
     "DocumentKind": [("DocumentKind", "doc/kindless-2031", V)],
     "DocumentOperativeParagraph": [("DocumentOperativeParagraph", "doc/fixture-other-2031", V)],
+    "ResolutionSymbolForm": [("ResolutionSymbolForm", "doc/fixture-declaration-2030", V)],
+    "ResolutionDate": [("ResolutionDate", "doc/fixture-declaration-2030", V)],
+    "AdoptedInResolution": [("AdoptedInResolution", "doc/fixture-declaration-2030", V)],
     # unit-core.ttl
     "UnitDocument": [("UnitDocument", D + "para/2/c", V)],
     "UnitDocumentSingle": [("UnitDocumentSingle", D + "para/2/c", V),
@@ -52,6 +55,9 @@ EXPECTED: dict[str, list[tuple[str, str, str]]] = {
     "UnitUnderHeadingSingle": [("UnitUnderHeadingSingle", D + "formula/2", V)],
     "TopLevelUnitParent": [("TopLevelUnitParent", D + "formula/2", V)] * 2,  # sh:equals: one per differing value
     "SubparagraphParentClass": [("SubparagraphParentClass", D + "preamble/1/a", V)],
+    "FollowOnParagraphParent": [("FollowOnParagraphParent", D + "preamble/1/p/2", V)],
+    "FollowOnParagraphUnnumbered": [("FollowOnParagraphUnnumbered", D + "para/1/p/2", V)],
+    "FollowOnParagraphPosition": [("FollowOnParagraphPosition", D + "para/1/p/2", V)],
     "HeadingLevel": [("HeadingLevel", D + "heading/2", V)],
     "HeadingLevelSingle": [("HeadingLevelSingle", D + "heading/2", V)],
     "HeadingLevelDatatype": [("HeadingLevelDatatype", D + "heading/2", V)],
@@ -99,6 +105,7 @@ EXPECTED: dict[str, list[tuple[str, str, str]]] = {
     "SpanLineOrder": [("SpanLineOrder", D + "formula/2/source/fixture", V)],
     "DocumentManifestationPresent": [("DocumentManifestationPresent", "doc/fixture-compilation-2031", V)],
     # iri-patterns.ttl
+    "FollowOnParagraphIri": [("FollowOnParagraphIri", D + "para/1/p/1", V)],
     "DocumentIri": [("DocumentIri", "doc/Fixture_Compilation", V)],
     "ParagraphIri": [("ParagraphIri", D + "paragraph/4", V)],
     "PreambleParagraphIri": [("PreambleParagraphIri", "doc/fixture-declaration-2030/preamble-2", V)],
@@ -569,7 +576,8 @@ BAD_INPUT = {  # file content (or None for a missing file) -> what the one-line 
                    r"broken\.ttl:3:11: not valid RDF"),
     "broken.nt": (b"<http://example.org/a> <http://example.org/b> .\n", r"broken\.nt:1:\d+: not valid RDF"),
     "broken.jsonld": (b'{"@id": "http://example.org/a", "http://example.org/b": [}', r"broken\.jsonld:1:\d+: not valid RDF"),
-    "binary.pdf": (b"%PDF-1.7\x00\x01", r"binary\.pdf: cannot tell the RDF format"),
+    "binary.pdf": (b"%PDF-1.7\x00\x01", r"binary\.pdf: cannot read the PDF"),
+    "binary.xlsx": (b"PK\x03\x04\x00\x01", r"binary\.xlsx: cannot tell the RDF format"),
     "latin1.txt": ("# Déclaration\n\n1. Texte.\n".encode("latin-1"), r"latin1\.txt:1: not UTF-8"),
     "binary.md": (b"# Title\n\x00\x01", r"binary\.md:2: this is a binary file"),
 }
@@ -665,3 +673,78 @@ def test_i_after_h_is_a_letter(tmp_path):
     assert result.exit_code == 0, result.stdout
     report, _ = validate_paths([draft])
     assert report.findings == ()
+
+
+# ------------------------------------------------------------------------------ drafts: one fault, one finding
+def _clean_draft() -> list[str]:
+    """missing-paragraph.md renumbered 1-13 (it conforms): paragraphs 11, 12 and 13 on lines 29, 31 and 33."""
+    lines = (DRAFTS / "missing-paragraph.md").read_text(encoding="utf-8").split("\n")
+    assert lines[30].startswith("13. ") and lines[32].startswith("14. ")
+    lines[30], lines[32] = "12." + lines[30][3:], "13." + lines[32][3:]
+    return lines
+
+
+def _write(tmp_path, name: str, lines: list[str]):
+    path = tmp_path / name
+    path.write_text("\n".join(lines), encoding="utf-8")
+    return path
+
+
+def test_the_renumbered_draft_conforms(tmp_path):
+    report, _ = validate_paths([_write(tmp_path, "clean.md", _clean_draft())])
+    assert report.findings == ()
+
+
+@pytest.mark.parametrize("fault, new, rule, message", [
+    ("repeated", "11. We undertake to provide technical assistance;", "NumberRepeated",
+     "the number 11 is printed again (Draft Declaration on Drafting Without Gaps, para. 11 is at line 29): "
+     "this one should be 12"),
+    ("empty", "12.", "TextPresent",
+     "the unit has no text: its words are missing (an empty paragraph, or a number with nothing after it)"),
+])
+def test_a_repeated_number_or_an_empty_paragraph_is_one_finding_on_its_line(tmp_path, fault, new, rule, message):
+    """Not a text printed twice plus a gap after it; not a gap after an empty paragraph."""
+    lines = _clean_draft()
+    lines[30] = new
+    path = _write(tmp_path, f"{fault}.md", lines)
+    result = _run(str(path), "--format", "json")
+    assert result.exit_code == 1
+    findings = json.loads(result.stdout)["findings"]
+    assert [(f["rule"], f["file"], f["line"], f["message"]) for f in findings] == [(rule, str(path), 31, message)]
+
+
+def test_a_long_title_is_cited_briefly(tmp_path):
+    lines = _clean_draft()
+    lines[0] = "# Draft Declaration on " + "the Prevention of Crime and the Treatment of Offenders and " * 3 + "Justice"
+    lines[32] = "14." + lines[32][3:]
+    report, _ = validate_paths([_write(tmp_path, "long.md", lines)])
+    (finding,) = report.findings
+    assert finding.label == "Draft Declaration on the Prevention of Crime and the…, para. 14"
+
+
+def test_drafts_with_the_same_title_are_each_their_own_document(tmp_path):
+    """Two drafts of one declaration are not two copies that differ: the second is renamed, with an Info."""
+    first = _write(tmp_path, "first.md", _clean_draft())
+    lines = _clean_draft()
+    lines[32] = "14." + lines[32][3:]
+    second = _write(tmp_path, "second.md", lines)
+    report, files = validate_paths([first, second])
+    assert [(f.rule, f.severity, files[f.file], f.line, f.document.removeprefix(BASE)) for f in report.findings] == [
+        ("DistinctDocument", "Info", str(second), 1, "doc/draft-declaration-on-drafting-without-gaps-2"),
+        ("ParagraphNumberGap", "Violation", str(second), 33, "doc/draft-declaration-on-drafting-without-gaps-2")]
+    assert report.summary() == "does not conform: 1 violation, 0 warnings, 1 info"
+
+
+def test_a_file_that_cannot_be_read_does_not_hide_the_others(tmp_path):
+    broken = tmp_path / "broken.ttl"
+    broken.write_bytes(BAD_INPUT["broken.ttl"][0])
+    draft = DRAFTS / "missing-paragraph.md"
+    result = _run(str(broken), str(draft))
+    assert result.exit_code == 2, result.output
+    assert result.stdout.splitlines() == [
+        f"{draft}:31: Violation [ParagraphNumberGap] Draft Declaration on Drafting Without Gaps, para. 13: "
+        "numbering gap: paragraph 12 is missing (11 is followed by 13)",
+        f"{broken}:3: Violation [InputError] {broken}: not valid RDF: " + result.stdout.split("not valid RDF: ")[1]
+        .splitlines()[0],
+        "does not conform: 2 violations, 0 warnings; 1 file could not be read"]
+    assert "Traceback" not in result.output

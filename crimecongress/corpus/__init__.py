@@ -7,8 +7,8 @@ from pathlib import Path
 from ..errors import InvalidDocument
 from ..ids import DEFAULT, Minter
 from ..model import Corpus, Document, ParsedSource
-from .catalogue import Catalogue, load_catalogue
-from .source import read_source
+from .catalogue import Catalogue, FileEntry, load_catalogue
+from .source import SourceText, read_source
 
 SOURCES_DIR = Path(__file__).resolve().parents[2] / "sources"
 CATALOGUE_FILE = "catalogue.yaml"
@@ -26,10 +26,41 @@ def parse_file(path: str | Path, *, catalogue: Catalogue | None = None, minter: 
         entry = None  # same name, other bytes: not the catalogued text, so read it as a new declaration
     if entry is None:
         return declaration.parse_new_declaration(source, minter=minter, title=title, slug=slug)
+    if entry.layout == "un-resolution":
+        return _parse_un_resolution(source, entry, catalogue, minter)
     layout = {"declaration": declaration.parse_catalogued,
               "congress-report": report.parse_catalogued,
               "rpm-mapping": mapping.parse_catalogued}[entry.layout]
     return layout(source, entry, catalogue, minter)
+
+
+def _parse_un_resolution(source: SourceText, entry: FileEntry, catalogue: Catalogue, minter: Minter) -> ParsedSource:
+    """A catalogued UN resolution (header block, title line "80/5. Title"), read as `add` read it: by the
+    new-text parser, strict, named by its first placement. The text must give exactly the documents the entry
+    places, in order (the resolution, then each annex), at the lines it gives; each keeps its catalogue title
+    and manifestation label."""
+    from .declaration import parse_new_declaration
+
+    first = entry.documents[0]
+    parsed = parse_new_declaration(source, minter=minter, title=catalogue.facts(first.slug).title,
+                                   slug=first.slug)
+    listed = [(p.slug, p.first, p.last) for p in entry.documents]
+    found = [(d.slug, d.manifestations[0].first, d.manifestations[0].last) for d in parsed.documents]
+    if parsed.documents[0].kind != "resolution" or found != listed:
+        what = _placed(found) if parsed.documents[0].kind == "resolution" else \
+            "no UN resolution (no header block with a \"NN/NN. Title\" line)"
+        raise InvalidDocument(f"the catalogue places {_placed(listed)} in this file of layout un-resolution, "
+                              f"but the text gives {what}", file=source.file,
+                              hint="list in sources/catalogue.yaml the documents and lines the text gives "
+                                   "(`crimecongress add` writes them)")
+    documents = tuple(replace(d, title=catalogue.facts(p.slug).title,
+                              manifestations=(replace(d.manifestations[0], label=p.manifestation),))
+                      for d, p in zip(parsed.documents, entry.documents))
+    return replace(parsed, documents=documents)
+
+
+def _placed(documents: list[tuple[str, int, int]]) -> str:
+    return ", ".join(f"{slug} (lines {first}-{last})" for slug, first, last in documents)
 
 
 def load_corpus(sources_dir: str | Path = SOURCES_DIR, *, minter: Minter = DEFAULT) -> Corpus:

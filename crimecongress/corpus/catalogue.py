@@ -22,7 +22,8 @@ _SCHEMA = {
             "additionalProperties": False,
             "properties": {
                 "slug": {"type": "string", "pattern": "^[a-z0-9]+(-[a-z0-9]+)*$"},
-                "kind": {"enum": ["declaration", "plan-of-action", "congress-report", "compilation", "rpm-report"]},
+                "kind": {"enum": ["declaration", "plan-of-action", "congress-report", "compilation", "rpm-report",
+                                  "resolution"]},
                 "title": {"type": "string", "minLength": 1},
                 "short_title": {"type": "string", "minLength": 1},
                 "year": {"type": "integer"},
@@ -45,7 +46,7 @@ _SCHEMA = {
                 "file": {"type": "string"},
                 "sha256": {"type": "string", "pattern": "^[0-9a-f]{64}$"},
                 "description": {"type": "string"},
-                "layout": {"enum": ["declaration", "congress-report", "rpm-mapping"]},
+                "layout": {"enum": ["declaration", "congress-report", "rpm-mapping", "un-resolution"]},
                 "documents": {"type": "array", "minItems": 1, "items": {
                     "type": "object", "required": ["slug", "lines", "manifestation"],
                     "additionalProperties": False,
@@ -136,8 +137,12 @@ def load_catalogue(path: str | Path) -> Catalogue:
     path = Path(path)
     try:
         raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as exc:
+    except OSError as exc:
         raise InputError(f"cannot read the source catalogue: {exc}", file=str(path)) from None
+    except yaml.YAMLError as exc:       # one line: the problem and where, not the YAML library's excerpt
+        mark = getattr(exc, "problem_mark", None)
+        raise InputError(f"cannot read the source catalogue: {getattr(exc, 'problem', None) or exc}",
+                         file=str(path), line=mark.line + 1 if mark else None) from None
     errors = sorted(jsonschema.Draft202012Validator(_SCHEMA).iter_errors(raw), key=lambda e: list(e.path))
     if errors:
         first = errors[0]

@@ -50,6 +50,7 @@ from .text import SUPERSCRIPT_DIGITS, clean, extract_markers, strip_markup, supe
 
 # --- line patterns ---------------------------------------------------------------------------------------
 _PARA_LABEL = re.compile(r"^\s*(?:\*\*)?(\d{1,3})\\?\.(?:\*\*)?[ \t]+(?=\S)")
+_EMPTY_PARA = re.compile(r"^\s*(?:\*\*)?(\d{1,3})\\?\.(?:\*\*)?\s*$")   # "12." and nothing after it
 _SUB_LABEL = re.compile(r"^\s*(?:[-–•*][ \t]*)?\(([a-z]{1,5})\)[ \t]+(?=\S)")
 _PART_LABEL = re.compile(r"^\s*([IVXLC]{1,7})\.[ \t]+(?=\S)")
 _SECTION_LABEL = re.compile(r"^\s*([A-Z])\.[ \t]+(?=\S)")
@@ -254,6 +255,9 @@ class _Segmenter:
             self._heading(line, heading.group(2), markdown=len(heading.group(1)))
         elif _PARA_LABEL.match(text):
             self._numbered(index, line, _PARA_LABEL.match(text))
+        elif not self.strict and self._empty_paragraph(text):
+            self._new_paragraph(line, self.last_para + 1, "")   # lenient: the shapes report it as empty
+            self.open = None                     # the next line is not its text
         elif _SUB_LABEL.match(text):
             self._lettered(line, _SUB_LABEL.match(text))
         elif self._continues(text):
@@ -262,6 +266,11 @@ class _Segmenter:
             self._heading(line, text)
         else:
             self._unnumbered(index, line, text)
+
+    def _empty_paragraph(self, text: str) -> bool:
+        """Whether the line is the next paragraph's number with nothing after it ("12.")."""
+        match = _EMPTY_PARA.match(text)
+        return bool(match) and int(match.group(1)) == self.last_para + 1
 
     # continuation ----------------------------------------------------------------------------------------
     def _continues(self, text: str) -> bool:

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from ..errors import InputError, InvalidDocument
 from ..limits import TEXT_BYTES, read_input
+from .pdf import is_pdf, pdf_lines
 
 
 @dataclass(frozen=True)
@@ -29,7 +30,7 @@ class SourceText:
 
 
 def read_source(path: str | Path, *, name: str | None = None) -> SourceText:
-    """Read a UTF-8 text file; refuse missing, non-regular (a FIFO, a directory, a device), oversized
+    """Read a UTF-8 text file (or a PDF's text layer, see corpus.pdf); refuse missing, non-regular (a FIFO, a directory, a device), oversized
     (crimecongress.limits.TEXT_BYTES), empty, binary and non-UTF-8 files with a one-line reason."""
     path = Path(path)
     label = name or path.name
@@ -37,6 +38,12 @@ def read_source(path: str | Path, *, name: str | None = None) -> SourceText:
     if not data.strip():
         raise InvalidDocument("the file is empty", file=str(path), line=1,
                               hint="give a declaration text in plain text or Markdown")
+    if is_pdf(data):                # a UN PDF: its text layer, in the raw line layout the parser reads
+        return SourceText(file=label, sha256=hashlib.sha256(data).hexdigest(),
+                          lines=pdf_lines(data, file=str(path)))
+    if path.suffix.lower() == ".pdf":
+        raise InputError("this is not a PDF (it does not start with %PDF-)", file=str(path),
+                         hint="give the PDF itself, or the text as a .txt or .md file")
     if b"\x00" in data:
         line = data[: data.index(b"\x00")].count(b"\n") + 1
         raise InputError("this is a binary file, not text", file=str(path), line=line,

@@ -20,6 +20,7 @@ DOCUMENT_CLASS = {
     "congress-report": "CongressReport",
     "compilation": "Compilation",
     "rpm-report": "RegionalPreparatoryMeetingReport",
+    "resolution": "ResolutionDocument",
 }
 
 UNIT_CLASS = {
@@ -32,6 +33,7 @@ UNIT_CLASS = {
     UnitKind.FORMULA: "Formula",
     UnitKind.ENTRY: "MappingEntry",
 }
+FOLLOW_ON_CLASS = "FollowOnParagraph"   # a paragraph whose parent is a numbered paragraph, not its document
 
 
 @dataclass(frozen=True)
@@ -57,6 +59,8 @@ def citation_label(short_title: str, document_iri: str, unit: Unit) -> str:
     words = [_PATH_WORDS.get(kind, kind), first] + [f"({part})" for part in rest]
     if kind == "annex":          # annex/item/3 -> "annex, item 3"
         words = ["annex,", first] + rest
+    if kind == "para" and unit.kind is UnitKind.PARAGRAPH and rest[:1] == ["p"]:   # para/3/p/2 (not 3 (p))
+        words = ["para.", f"{first},", "paragraph", *rest[1:]]
     label = f"{short_title}, {' '.join(words)}"
     if unit.printed_code:
         label += f" {unit.printed_code}"
@@ -105,6 +109,13 @@ def _document_facts(graph: Graph, minter: Minter, document: Document, facts: Doc
         graph.add((doc, term.adoptedAt, URIRef(minter.meeting(facts.meeting))))
     if facts.implements is not None:
         graph.add((doc, term.implements, URIRef(minter.document(facts.implements))))
+    if document.adopted_by is not None:
+        graph.add((doc, term.adoptedIn, URIRef(document.adopted_by)))
+    elif document.symbol is not None:
+        # the resolution itself: how it is cited and when it was adopted
+        graph.add((doc, term.resolutionSymbol, Literal(document.symbol)))
+        if document.date is not None:
+            graph.add((doc, DCTERMS.date, Literal(document.date, datatype=XSD.date)))
     if facts.endorsed_symbol is not None:
         resolution = URIRef(resolution_document(facts.endorsed_symbol))
         graph.add((doc, term.endorsedBy, resolution))
@@ -117,7 +128,8 @@ def _document_facts(graph: Graph, minter: Minter, document: Document, facts: Doc
 def _unit(graph: Graph, minter: Minter, document: Document, unit: Unit, label: str, is_recommendation: bool) -> None:
     term = uncc(minter)
     node = URIRef(unit.iri)
-    graph.add((node, RDF.type, term[UNIT_CLASS[unit.kind]]))
+    follow_on = unit.kind is UnitKind.PARAGRAPH and unit.parent != document.iri
+    graph.add((node, RDF.type, term[FOLLOW_ON_CLASS if follow_on else UNIT_CLASS[unit.kind]]))
     if is_recommendation:
         graph.add((node, RDF.type, term.Recommendation))
     graph.add((node, RDFS.label, Literal(label, lang="en")))

@@ -446,6 +446,25 @@ def test_every_example_query_runs(server):
         assert status == 200, (example.name, body[:300])
 
 
+def test_every_example_query_runs_through_the_common_python_clients(server):
+    """SPARQLWrapper (which guesses the query type from the text: a comment saying "add" once made it send an
+    update) and rdflib's SPARQLStore both get an answer to every file of queries/, equal to the plain HTTP one."""
+    from rdflib import Graph as RdfGraph
+    from rdflib.plugins.stores.sparqlstore import SPARQLStore
+
+    from crimecongress.serve.app import QUERIES_DIR, load_examples
+    store = RdfGraph(SPARQLStore(server.url + "sparql", returnFormat="json"))
+    for example in load_examples(QUERIES_DIR):
+        client = wrapper(server, JSON, example.query)
+        assert not client.isSparqlUpdateRequest(), example.name
+        answer = client.query().convert()
+        status, _, body = server.get("/sparql?" + urlencode({"query": example.query}),
+                                     accept="application/sparql-results+json")
+        assert status == 200 and answer == json.loads(body), example.name
+        rows = list(store.query(example.query))
+        assert len(rows) == len(answer["results"]["bindings"]), example.name
+
+
 def html_escape(text: str) -> str:
     import html
     return html.escape(text, quote=True)

@@ -1,4 +1,4 @@
-"""The one place where public IRIs are minted (see DESIGN: the IRI grammar is fixed).
+"""The one place where public IRIs are minted (the grammar: README, "Identifiers"; extend it, never change it).
 
 Every other module asks this one; no other module concatenates IRIs.
 """

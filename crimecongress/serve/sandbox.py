@@ -1,8 +1,8 @@
 """Take the network away from a SPARQL worker process, in the kernel.
 
-The server refuses every query that names SERVICE before it reaches a worker (`federation.py`). This is the
-second wall: a seccomp filter that makes socket(AF_INET / AF_INET6) and connect() fail with EPERM in the worker,
-so that even a query the first check misread cannot make the store call another host. A worker talks to the
+The server refuses every query that names SERVICE before it reaches a worker (crimecongress/sparqltext.py).
+This is the second wall: a seccomp filter that makes socket(AF_INET / AF_INET6) and connect() fail with EPERM
+in the worker, so that even a query the first check misread cannot make the store call another host. A worker talks to the
 server over a socket pair it was given before the filter is installed, and never needs a new connection.
 Linux only, x86-64 and AArch64 (the filter names system calls by number); elsewhere it reports that it could not
 install itself and the server says so at start-up.

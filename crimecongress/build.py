@@ -128,7 +128,8 @@ def release(minter: Minter, progress: Progress, files: ReleasedFiles, *, check_o
     from .tagging import identify_footnotes, tag_corpus
     from .vocab import load_vocabulary
 
-    steps = _Steps(9 if check_owl else 8, progress)
+    # parse, tag, link, emit, validate, HermiT (when checked), whole dataset, figures
+    steps = _Steps(8 if check_owl else 7, progress)
     catalogue = load_catalogue(SOURCES_DIR / CATALOGUE_FILE)
     corpus = steps.run("parsing the sources", lambda: load_corpus(SOURCES_DIR, minter=minter))
     vocabulary = load_vocabulary(MAPPINGS_DIR)

@@ -305,7 +305,7 @@ def test_sigterm_during_a_build_is_one_line_exit_2_and_leaves_the_old_build(tmp_
     out = tmp_path / "build"
     old = old_tree(out)
     process = crimecongress("build", "--out", str(out))
-    wait_for_line(process, "[1/9] parsing the sources ...")
+    wait_for_line(process, "[1/8] parsing the sources ...")
     process.send_signal(signal.SIGTERM)
     _, rest = process.communicate(timeout=60)
     assert process.returncode == 2

@@ -3,6 +3,7 @@ a directory, a device or an unreadable file: one line on stderr, exit 2, never a
 from __future__ import annotations
 
 import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -44,6 +45,7 @@ COMMANDS = {
     "validate": ["validate", str(DRAFT)],
     "query": ["query", "SELECT ?s WHERE { ?s ?p ?o } LIMIT 3"],
     "explain": ["explain", "doha-declaration-2015/para/5/d"],
+    "analyse": ["analyse", str(DRAFT)],
     "lint": ["lint"],
     "build --help": ["build", "--help"],
     "--help": ["--help"],
@@ -102,6 +104,10 @@ def test_a_fifo_is_refused_without_being_opened(tmp_path, fifo):
         run = crimecongress(*args, timeout=60)
         assert_one_line_exit_2(run, name, "is a FIFO")
     assert_one_line_exit_2(crimecongress("lint", str(fifo), timeout=60), "draft.md", "is not a directory")
+    sources = tmp_path / "sources"
+    shutil.copytree(ROOT / "sources", sources)
+    for args in (["analyse", str(fifo)], ["add", "--sources", str(sources), str(fifo)]):
+        assert_one_line_exit_2(crimecongress(*args, timeout=60), "draft.md", "is a FIFO")
 
 
 def test_a_directory_a_device_and_a_missing_file_are_one_line_errors(tmp_path):

@@ -16,16 +16,16 @@ import hashlib
 import re
 import shutil
 import tempfile
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import yaml
 
 from .corpus import CATALOGUE_FILE, SOURCES_DIR, load_corpus
-from .corpus.catalogue import load_catalogue
+from .corpus.catalogue import load_catalogue, short_title
 from .corpus.declaration import parse_new_declaration
 from .corpus.pdf import is_pdf
-from .corpus.source import SourceText, read_source
+from .corpus.source import SourceText, source_text
 from .errors import CrimeCongressError, InputError, InvalidDocument
 from .fileio import write_atomic
 from .ids import DEFAULT, Minter
@@ -47,17 +47,11 @@ class Added:
     slugs: tuple[str, ...]      # every document it holds: a resolution, then each annex
 
 
-def _text_bytes(path: Path, source: SourceText) -> bytes:
-    """What is stored under sources/: the file's own bytes, or for a PDF its text layer as read."""
-    data = read_input(path, TEXT_BYTES)
-    return ("\n".join(source.lines) + "\n").encode("utf-8") if is_pdf(data) else data
-
-
 def _facts(document: Document, *, title: str | None, year: int | None, symbol: str | None,
            adopted_by: str | None, file: str) -> dict:
     title = title or document.title
     entry: dict = {"slug": document.slug, "kind": "declaration", "title": title,
-                   "short_title": title.split(":", 1)[0].strip() or title}
+                   "short_title": short_title(replace(document, title=title))}
     year = year or (int(document.date[:4]) if document.date else None)
     if year is None and (match := re.search(r"-(\d{4})$", document.slug)):
         year = int(match.group(1))
@@ -87,16 +81,11 @@ def _facts(document: Document, *, title: str | None, year: int | None, symbol: s
     return entry
 
 
-def _resolution_facts(document: Document, resolution: Document, *, year: int | None, file: str) -> dict:
+def _resolution_facts(document: Document, *, year: int | None, file: str) -> dict:
     """The catalogue facts of a resolution or of a declaration it annexes, cited as the UN cites them
     ("A/RES/80/5", "A/RES/80/5, annex"); the year is the one of the header's date."""
-    annex = document is not resolution
-    entry: dict = {"slug": document.slug, "kind": document.kind, "title": document.title}
-    if document.symbol:
-        label = document.slug.removeprefix(f"{resolution.slug}-annex").lstrip("-").upper()
-        entry["short_title"] = f"{document.symbol}, annex {label}".rstrip() if annex else document.symbol
-    else:
-        entry["short_title"] = document.title.split(":", 1)[0].strip() or document.title
+    entry: dict = {"slug": document.slug, "kind": document.kind, "title": document.title,
+                   "short_title": short_title(document)}
     year = year or (int(document.date[:4]) if document.date else None)
     if year is None:
         raise InvalidDocument("no year: the resolution's header gives no date", file=file, hint="give --year")
@@ -150,18 +139,18 @@ def add_source(path: str | Path, *, sources_dir: str | Path = SOURCES_DIR, title
     path, sources_dir = Path(path), Path(sources_dir)
     catalogue_path = sources_dir / CATALOGUE_FILE
     catalogue = load_catalogue(catalogue_path)
-    source = read_source(path)
-    data = _text_bytes(path, source)
+    given = read_input(path, TEXT_BYTES)
+    source = source_text(given, path)
+    # what is stored under sources/: the file's own bytes, or for a PDF its text layer as read
+    data = ("\n".join(source.lines) + "\n").encode("utf-8") if is_pdf(given) else given
     sha = hashlib.sha256(data).hexdigest()
     for entry in catalogue.files:
         if entry.sha256 == sha:
             raise InvalidDocument(f"this text is already in the catalogue as {entry.file}", file=str(path),
                                   hint="nothing to add")
     name = f"{len(catalogue.files):03d}_{sha[:16]}.txt"
-    stored = SourceText(file=name, sha256=sha, lines=tuple(data.decode("utf-8").removeprefix("\ufeff")
-                                                           .replace("\r\n", "\n").replace("\r", "\n")
-                                                           .rstrip("\n").split("\n")))
     try:
+        stored = source_text(data, Path(name))          # as the build will read it
         parsed = parse_new_declaration(stored, minter=minter, title=title, slug=slug)
     except CrimeCongressError as error:
         if error.file == name:              # name the file as the user gave it
@@ -178,7 +167,7 @@ def add_source(path: str | Path, *, sources_dir: str | Path = SOURCES_DIR, title
         if symbol or adopted_by:
             raise InvalidDocument("a UN resolution's symbol and adoption are read from its header block",
                                   file=str(path), hint="add it without --symbol and --adopted-by")
-        facts = [_resolution_facts(document, documents[0], year=year, file=str(path)) for document in documents]
+        facts = [_resolution_facts(document, year=year, file=str(path)) for document in documents]
         # the parser reads the header block and the whole text; the catalogue places each document where it did
         file_entry = {"file": name, "sha256": sha, "description": f"{facts[0]['title']} (added from {path.name})",
                       "layout": "un-resolution",

@@ -21,10 +21,9 @@ from pathlib import Path
 
 from . import __version__
 from .corpus import SOURCES_DIR, load_corpus
-from .corpus.source import read_source
-from .errors import CrimeCongressError, InvalidDocument
+from .errors import InvalidDocument
 from .fileio import write_atomic
-from .ids import DEFAULT_BASE, Minter, slugify
+from .ids import DEFAULT_BASE, Minter
 from .model import Corpus, Document, Unit, UnitKind
 from .tagging.model import Method, Tag, TagKind, Tags
 
@@ -186,8 +185,9 @@ def corpus_key(sources_dir: Path, mappings_dir: Path, base: str) -> str:
     return digest.hexdigest()
 
 
-def _year(document: Document) -> int | None:
-    match = re.search(r"-(\d{4})$", document.slug)
+def _year(slug: str) -> int | None:
+    """The year a corpus slug ends with ("doha-declaration-2015"), if any."""
+    match = re.search(r"-(\d{4})$", slug)
     return int(match.group(1)) if match else None
 
 
@@ -199,8 +199,8 @@ def _compute_side(key: str, sources_dir: Path, mappings_dir: Path, minter: Minte
     corpus = load_corpus(sources_dir, minter=minter)
     tags = tag_corpus(corpus, vocabulary, minter, cues=default_cues(vocabulary, mappings_dir),
                       curations=default_curations(mappings_dir))
-    declarations = tuple(sorted((d for d in corpus.documents if d.kind == "declaration" and _year(d)),
-                                key=_year))
+    declarations = tuple(sorted((d for d in corpus.documents if d.kind == "declaration" and _year(d.slug)),
+                                key=lambda d: _year(d.slug)))
     units = {u.iri for d in declarations for u in d.units}
     catalogue = load_catalogue(Path(sources_dir) / CATALOGUE_FILE)
     titles = tuple((d.slug, catalogue.facts(d.slug).short_title) for d in declarations)
@@ -230,36 +230,19 @@ def corpus_side(*, sources_dir: Path = SOURCES_DIR, mappings_dir: Path = MAPPING
 
 
 # ------------------------------------------------------------------------------------------------ the draft
-def _safe_name(path: Path) -> str:
-    return f"{slugify(path.stem) or 'draft'}{path.suffix.lower()}"
-
-
-def parse_draft(path: Path, *, minter: Minter, title: str | None, slug: str | None):
-    """The draft as a ParsedSource, read leniently so that every structural fault is reported, not the first."""
-    from .corpus.declaration import parse_new_declaration
-
-    source = read_source(path, name=_safe_name(path))
-    try:
-        return parse_new_declaration(source, minter=minter, title=title, slug=slug, strict=False)
-    except CrimeCongressError as error:
-        if error.file == source.file:       # name the file as the user gave it
-            error.file = str(path)
-        raise
-
-
 def _structure(parsed, minter: Minter) -> tuple[tuple[Finding, ...], bool]:
-    from .corpus.catalogue import DocumentFacts
+    """The structure findings `validate` gives for the same text."""
+    from .corpus.catalogue import new_text_facts
     from .rdf.emit import document_graph
-    from .validate import as_data, validate_data
+    from .validate import Finding as Found, as_data, new_text_documents, validate_data
 
+    documents, repeats = new_text_documents(parsed, minter)
     data = as_data([])
-    for document in parsed.documents:
-        facts = DocumentFacts(slug=document.slug, kind=document.kind, title=document.title,
-                              short_title=document.title.split(":", 1)[0].strip() or document.title)
-        data.graphs.append(document_graph(document, facts, minter))
+    data.graphs.extend(document_graph(document, new_text_facts(document), minter) for document in documents)
     report = validate_data(data, base=minter.base)
-    return tuple(Finding(f.line, f.severity, f.rule, f.label or f.focus, f.message) for f in report.findings), \
-        report.conforms
+    found = sorted(report.findings + repeats, key=Found.sort_key)
+    return tuple(Finding(f.line, f.severity, f.rule, f.label or f.focus, f.message) for f in found), \
+        report.conforms and not any(f.severity == "Violation" for f in repeats)
 
 
 def unit_label(unit: Unit, by_iri: dict[str, Unit]) -> str:
@@ -313,7 +296,7 @@ def predecessors(side: CorpusSide, documents: tuple[Document, ...], tags: Tags) 
         match = _BANGKOK.search(unit.text)
         if match and "bangkok-declaration-2005" in iri_of:
             cited.setdefault("bangkok-declaration-2005", match.group(0))
-        for rank, (slug, words) in enumerate(sorted(cited.items(), key=lambda kv: _year_of(kv[0])), start=1):
+        for rank, (slug, words) in enumerate(sorted(cited.items(), key=lambda kv: _year(kv[0])), start=1):
             links.append(Predecessor(iri_of[slug], slug, titles[slug], EXPLICIT, Decimal("1.000"), rank, words))
         scores = index.scores(unit.iri, targets)
         subject = any(t.kind is not TagKind.ACTOR and t.method in OWN_WORDS for t in tags.for_unit(unit.iri))
@@ -338,22 +321,19 @@ def _sdg_label(catalogue, code: str) -> str:
     return catalogue.target(code).text if "." in code else catalogue.goal(code).title
 
 
-def _year_of(slug: str) -> int:
-    return int(slug.rsplit("-", 1)[1])
-
-
 def analyse(path: str | Path, *, title: str | None = None, slug: str | None = None, base: str = DEFAULT_BASE,
             sources_dir: Path = SOURCES_DIR, mappings_dir: Path = MAPPINGS_DIR, cache_dir: Path | None = None,
             use_cache: bool = True) -> Analysis:
     """Analyse one draft (a .txt, .md or .pdf that is not in the catalogue) against the corpus."""
     from .linking.sdg import link_sdgs, load_catalogue, load_crosswalk
     from .tagging import default_cues, default_curations, tag_corpus
+    from .validate import read_draft
     from .vocab import load_vocabulary
 
     start = time.perf_counter()
     path = Path(path)
     minter = Minter(base)
-    parsed = parse_draft(path, minter=minter, title=title, slug=slug)
+    parsed = read_draft(path, minter=minter, title=title, slug=slug)
     findings, conforms = _structure(parsed, minter)
     vocabulary = load_vocabulary(mappings_dir)
     side, cache = corpus_side(sources_dir=sources_dir, mappings_dir=mappings_dir, minter=minter,
@@ -505,7 +485,7 @@ def format_json(analysis: Analysis) -> str:
 def format_turtle(analysis: Analysis) -> str:
     """The draft as the build publishes a document: its units, tags (Web Annotations), SDG links and its
     `continues` links as qualified uncc:Alignment nodes."""
-    from .corpus.catalogue import DocumentFacts
+    from .corpus.catalogue import new_text_facts
     from .export import turtle
     from .linking.lineage import CONTINUES, Alignment, lineage_graph
     from .linking.sdg import sdg_links_graph
@@ -515,9 +495,7 @@ def format_turtle(analysis: Analysis) -> str:
     minter = Minter(analysis.base)
     graph = new_graph(minter)
     for document in analysis.documents:
-        facts = DocumentFacts(slug=document.slug, kind=document.kind, title=document.title,
-                              short_title=document.title.split(":", 1)[0].strip() or document.title)
-        graph += document_graph(document, facts, minter)
+        graph += document_graph(document, new_text_facts(document), minter)
     if analysis.tags is not None:
         graph += tags_graph(analysis.tags, minter)
     if analysis.sdg_links is not None:

@@ -684,23 +684,6 @@ def validate_graph(data, *, engine: str = "fast", base: str = DEFAULT_BASE, rdf_
 TEXT_SUFFIXES = (".txt", ".md", ".markdown", ".text", ".pdf")
 
 
-_SHORT_TITLE_MAX = 60      # characters: a citation label names the document, it does not quote its title
-
-
-def _short_title(document) -> str:
-    """How findings and labels name a new text: a resolution by its symbol ("A/RES/80/11"), a declaration it
-    annexes as the UN cites it ("A/RES/80/5, annex"), any other text by its title up to the first colon,
-    cut at a word before 60 characters."""
-    if document.symbol and document.kind == "resolution":
-        return document.symbol
-    if document.symbol and document.adopted_by:
-        return f"{document.symbol}, annex"
-    title = document.title.split(":", 1)[0].strip() or document.title
-    if len(title) <= _SHORT_TITLE_MAX:
-        return title
-    return title[:_SHORT_TITLE_MAX].rsplit(" ", 1)[0].rstrip(" ,;") + "…"
-
-
 def _safe_name(path: Path) -> str:
     """The file name under which a new text is published (the IRI of a source file needs a plain stem)."""
     from .ids import slugify
@@ -709,16 +692,34 @@ def _safe_name(path: Path) -> str:
 
 
 def _parse_new(source, *, minter, title, slug):
-    """Parse a text that is not in the catalogue, leniently when the parser can: a drafter wants every
-    finding, not the first numbering error."""
-    import inspect
+    """Parse a text that is not in the catalogue leniently: a drafter wants every finding, not the first
+    numbering error."""
+    from .corpus.declaration import parse_new_declaration
+    return parse_new_declaration(source, minter=minter, title=title, slug=slug, strict=False)
 
-    from .corpus import declaration
-    parse = declaration.parse_new_declaration
-    options = {"minter": minter, "title": title, "slug": slug}
-    if "strict" in inspect.signature(parse).parameters:
-        options["strict"] = False
-    return parse(source, **options)
+
+def read_draft(path: Path, *, minter, title: str | None, slug: str | None, name: str | None = None):
+    """A text that is not in the catalogue, read and parsed leniently; errors name the file as the user gave
+    it. `name` is the published file name (default: the path's, made plain)."""
+    from .corpus.source import read_source
+    source = read_source(path, name=name or _safe_name(path))
+    try:
+        return _parse_new(source, minter=minter, title=title, slug=slug)
+    except CrimeCongressError as error:
+        if error.file == source.file:
+            error.file = str(path)
+        raise
+
+
+def new_text_documents(parsed, minter) -> tuple[tuple, tuple[Finding, ...]]:
+    """A new text's documents with each repeated number read as the one it should be, and one finding per
+    repeat (where it repeats, naming the first)."""
+    documents, findings = [], []
+    for document in parsed.documents:
+        document, repeats = _repeated(document, minter)
+        documents.append(document)
+        findings.extend(repeats)
+    return tuple(documents), tuple(findings)
 
 
 @dataclass(frozen=True)
@@ -764,8 +765,9 @@ def _repeated(document, minter) -> tuple:
     without seeing the same fault again. A repeat that stands where the next number belongs (11, 11, 13,
     or a list's last) is read as that number (12), so that no gap is reported after it; any other repeat
     (11, 11, 12) is left out. Its subparagraphs, items and follow-on paragraphs go with it."""
+    from .corpus.catalogue import short_title
     from .rdf.emit import citation_label
-    short = _short_title(document)
+    short = short_title(document)
     first: dict[str, object] = {}
     moved: dict[str, str] = {}              # renumbered units and everything below them: old IRI -> new IRI
     dropped: set[str] = set()
@@ -818,7 +820,7 @@ def text_graphs(paths: Sequence[Path], *, base: str = DEFAULT_BASE, title: str |
     keep_going: a file that cannot be read or parsed becomes one finding (TextGraphs.refused) instead of
     raising, so that the other files are still checked."""
     from .corpus import CATALOGUE_FILE, SOURCES_DIR, merge_manifestations, parse_file
-    from .corpus.catalogue import DocumentFacts, load_catalogue
+    from .corpus.catalogue import DocumentFacts, load_catalogue, new_text_facts
     from .corpus.source import read_source
     from .ids import Minter
     from .rdf.emit import document_graph
@@ -841,7 +843,7 @@ def text_graphs(paths: Sequence[Path], *, base: str = DEFAULT_BASE, title: str |
                 for document in parsed.documents:
                     facts[document.slug] = catalogue.facts(document.slug)
             else:
-                source = read_source(path, name=_free_file_name(_safe_name(path), files))
+                source = replace(source, file=_free_file_name(_safe_name(path), files))   # read once
                 parsed = _parse_new(source, minter=minter, title=title, slug=slug)
                 original, n = parsed.documents[0].slug, 1
                 while any(document.slug in copies for document in parsed.documents):
@@ -856,16 +858,12 @@ def text_graphs(paths: Sequence[Path], *, base: str = DEFAULT_BASE, title: str |
                                 f"this text is checked on its own as {renamed} (give it its own --title or --slug)",
                         document=parsed.documents[0].iri, position=0, label=str(path), file=source.file,
                         line=parsed.documents[0].manifestations[0].first))
-                unique = []
-                for document in parsed.documents:
-                    document, repeats = _repeated(document, minter)
-                    unique.append(document)
-                    findings.extend(repeats)
-                parsed = replace(parsed, documents=tuple(unique))
+                unique, repeats = new_text_documents(parsed, minter)
+                findings.extend(repeats)
+                parsed = replace(parsed, documents=unique)
                 for document in parsed.documents:
                     first_seen.setdefault(document.slug, str(path))
-                    facts[document.slug] = DocumentFacts(slug=document.slug, kind=document.kind,
-                                                         title=document.title, short_title=_short_title(document))
+                    facts[document.slug] = new_text_facts(document)
         except CrimeCongressError as error:
             if error.file is None or (source is not None and error.file == source.file):
                 error.file = str(path)           # name the file as the user gave it

@@ -270,7 +270,8 @@ def test_continues_against_the_hand_labels_and_on_disarmament_texts():
     of the crime Congresses, measured by how many of their paragraphs get a link anyway."""
     import yaml
 
-    from crimecongress.analyse import CorpusSide, parse_draft, predecessors
+    from crimecongress.analyse import CorpusSide, predecessors
+    from crimecongress.validate import read_draft as parse_draft
     from crimecongress.corpus import load_corpus
     from crimecongress.linking import lineage as L
     from crimecongress.model import Corpus

@@ -81,6 +81,31 @@ class DocumentFacts:
     endorsed_date: date | None = None
 
 
+SHORT_TITLE_MAX = 60      # characters: a citation label names the document, it does not quote its title
+
+
+def short_title(document) -> str:
+    """How a text outside the catalogue is cited: a resolution by its symbol ("A/RES/80/11"), a declaration it
+    annexes as the UN cites it ("A/RES/80/5, annex", "A/RES/80/5, annex II"), any other text by its title up to
+    the first colon, cut at a word before 60 characters."""
+    if document.symbol and document.kind == "resolution":
+        return document.symbol
+    if document.symbol and document.adopted_by:
+        label = document.slug.rpartition("-annex")[2].lstrip("-").upper()
+        return f"{document.symbol}, annex {label}".rstrip()
+    title = document.title.split(":", 1)[0].strip() or document.title
+    if len(title) <= SHORT_TITLE_MAX:
+        return title
+    return title[:SHORT_TITLE_MAX].rsplit(" ", 1)[0].rstrip(" ,;") + "…"
+
+
+def new_text_facts(document) -> DocumentFacts:
+    """The facts of a document that is not in the catalogue (a draft, a text being validated or analysed):
+    what its text says of itself."""
+    return DocumentFacts(slug=document.slug, kind=document.kind, title=document.title,
+                         short_title=short_title(document))
+
+
 @dataclass(frozen=True)
 class Placement:
     """A document's place in a file."""

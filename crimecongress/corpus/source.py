@@ -30,11 +30,16 @@ class SourceText:
 
 
 def read_source(path: str | Path, *, name: str | None = None) -> SourceText:
-    """Read a UTF-8 text file (or a PDF's text layer, see corpus.pdf); refuse missing, non-regular (a FIFO, a directory, a device), oversized
-    (crimecongress.limits.TEXT_BYTES), empty, binary and non-UTF-8 files with a one-line reason."""
-    path = Path(path)
+    """Read a UTF-8 text file (or a PDF's text layer, see corpus.pdf); refuse missing, non-regular (a FIFO, a
+    directory, a device), oversized (crimecongress.limits.TEXT_BYTES), empty, binary and non-UTF-8 files with a
+    one-line reason."""
+    return source_text(read_input(Path(path), TEXT_BYTES), Path(path), name=name)
+
+
+def source_text(data: bytes, path: Path, *, name: str | None = None) -> SourceText:
+    """A source file's bytes as read by `read_source` (errors name `path`; the text is named `name`, default
+    the path's file name)."""
     label = name or path.name
-    data = read_input(path, TEXT_BYTES)
     if not data.strip():
         raise InvalidDocument("the file is empty", file=str(path), line=1,
                               hint="give a declaration text in plain text or Markdown")

@@ -13,80 +13,20 @@ from pathlib import Path
 import pytest
 import yaml
 
-from crimecongress.ids import DEFAULT_BASE
+import lineage_label_rules as rules
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 LABELS = FIXTURES / "lineage-labels-2.yaml"
 FIRST_LABELS = FIXTURES / "lineage-labels.yaml"
 
-DOC = DEFAULT_BASE + "doc/"
-KYOTO = "kyoto-declaration-2021"
-LATER = {"naples-declaration-1994", "vienna-declaration-2000", "bangkok-declaration-2005",
-         "doha-declaration-2015", KYOTO}
-SOURCE_KINDS = {"preamble", "paragraph", "subparagraph"}
-TARGET_KINDS = SOURCE_KINDS | {"item"}
-FIELDS = {"source", "targets", "half", "note"}
 # minimum labels, and minimum "none" labels, per set (from the issue "Links a partner can trust")
 MINIMUM = {"continues": (65, 15), "taken_up": (65, 12)}
 
 
-def slug_of(relative: str) -> str:
-    return relative.split("/", 1)[0]
-
-
 def problems(labels: dict, corpus, catalogue, first: dict) -> list[str]:
     """Every way the label file breaks the rules, one message each (empty when it is sound)."""
-    found: list[str] = []
-    if set(labels) != set(MINIMUM):
-        return [f"top-level keys are {sorted(labels)}, expected {sorted(MINIMUM)}"]
-    units = {u.iri: (document.slug, u) for document in corpus.documents for u in document.units}
-    facts = {d.slug: d for d in catalogue.documents}
-    for name, entries in labels.items():
-        already = {entry["source"] for entry in first[name]}
-        seen: set[str] = set()
-        for n, entry in enumerate(entries):
-            where = f"{name}[{n}]"
-            if not isinstance(entry, dict) or set(entry) != FIELDS:
-                found.append(f"{where}: fields must be exactly {sorted(FIELDS)}")
-                continue
-            source, targets = entry["source"], entry["targets"]
-            where = f"{name} {source}"
-            if entry["half"] not in ("tune", "heldout"):
-                found.append(f"{where}: half {entry['half']!r} is not tune or heldout")
-            if not isinstance(entry["note"], str) or not entry["note"].strip() or "\n" in entry["note"]:
-                found.append(f"{where}: note must be one non-empty line")
-            if source in seen:
-                found.append(f"{where}: labelled twice")
-            if source in already:
-                found.append(f"{where}: already labelled in {FIRST_LABELS.name}")
-            seen.add(source)
-            if not isinstance(targets, list) or len(set(targets)) != len(targets):
-                found.append(f"{where}: targets must be a list without repeats")
-                continue
-            if DOC + source not in units:
-                found.append(f"{where}: no such unit in the corpus")
-                continue
-            source_slug, source_unit = units[DOC + source]
-            if name == "taken_up":
-                if facts[source_slug].kind != "rpm-report" or source_unit.kind.value != "subparagraph":
-                    found.append(f"{where}: not a regional recommendation")
-                full = [f"{KYOTO}/{t}" for t in targets]
-            else:
-                if source_slug not in LATER or source_unit.kind.value not in SOURCE_KINDS:
-                    found.append(f"{where}: not a preamble paragraph, paragraph or subparagraph of a later declaration")
-                full = list(targets)
-            for target in full:
-                if DOC + target not in units:
-                    found.append(f"{where}: target {target} is no unit in the corpus")
-                    continue
-                target_slug, target_unit = units[DOC + target]
-                if target_unit.kind.value not in TARGET_KINDS:
-                    found.append(f"{where}: target {target} is a {target_unit.kind.value}")
-                if name == "continues":
-                    earlier = facts[target_slug]
-                    if earlier.kind != "declaration" or earlier.year >= facts[source_slug].year:
-                        found.append(f"{where}: target {target} is not in an earlier declaration")
-    return found
+    return rules.problems(labels, corpus, catalogue, halves=("tune", "heldout"),
+                          done={name: {entry["source"] for entry in first[name]} for name in rules.NAMES})
 
 
 def split_counts(entries: list[dict]) -> Counter:

@@ -1,0 +1,112 @@
+"""The top-theme hand labels (tests/fixtures/top-theme-labels.yaml, see TOP-THEME-LABELS.md): their structure, that
+every unit exists, that the slugs are the four top concepts of the theme scheme, that the random draw and the
+tuning / held-out split can be reproduced from the stated seeds, and that the counts meet the minimums. Measures
+nothing about the tagger: that is done against these labels, frozen.
+
+Run: .venv/bin/python -m pytest tests/test_top_theme_labels.py
+"""
+from __future__ import annotations
+
+import random
+from collections import Counter
+from pathlib import Path
+
+import pytest
+import yaml
+
+from crimecongress.ids import DEFAULT as MINTER
+
+ROOT = Path(__file__).resolve().parents[1]
+LABELS = ROOT / "tests" / "fixtures" / "top-theme-labels.yaml"
+THEMES = ROOT / "mappings" / "themes.yaml"
+DRAW_SEED, PER_DOCUMENT, SPLIT_SEED = 4040, 8, 4041
+FRAME_KINDS = {"formula", "preamble", "paragraph", "subparagraph", "item", "entry"}
+KEYS = {"unit", "required", "acceptable", "half", "note"}
+TOP_CONCEPTS = {"crime-prevention", "criminal-justice", "rule-of-law", "international-cooperation"}
+MIN_LABELS, MIN_NONE = 100, 15
+
+
+@pytest.fixture(scope="module")
+def labels():
+    return yaml.safe_load(LABELS.read_text(encoding="utf-8"))["labels"]
+
+
+@pytest.fixture(scope="module")
+def units(corpus):
+    return {u.iri: u for d in corpus.documents for u in d.units}
+
+
+def iri(unit: str) -> str:
+    return f"{MINTER.base}doc/{unit}"
+
+
+def test_structure(labels):
+    for label in labels:
+        where = label.get("unit")
+        assert set(label) == KEYS, where
+        assert label["half"] in {"tune", "heldout"}, where
+        required, acceptable = label["required"], label["acceptable"]
+        assert isinstance(required, list) and isinstance(acceptable, list), where
+        assert all(isinstance(t, str) for t in required + acceptable), where
+        assert len(set(required)) == len(required) and len(set(acceptable)) == len(acceptable), where
+        assert not set(required) & set(acceptable), f"{where}: a concept is both required and acceptable"
+        assert isinstance(label["note"], str) and label["note"].strip() and "\n" not in label["note"], where
+    assert len({l["unit"] for l in labels}) == len(labels), "a unit is labelled twice"
+
+
+def test_units_exist(labels, units):
+    missing = [l["unit"] for l in labels if iri(l["unit"]) not in units]
+    assert not missing, f"not in the parsed corpus: {missing}"
+    for label in labels:
+        unit = units[iri(label["unit"])]
+        assert unit.kind.value in FRAME_KINDS, label["unit"]
+        # a unit with no words of its own (a lead-in paragraph) is about nothing
+        if not unit.text.strip():
+            assert not label["required"] and not label["acceptable"], label["unit"]
+
+
+def test_slugs_are_the_four_top_concepts(labels):
+    themes = yaml.safe_load(THEMES.read_text(encoding="utf-8"))["themes"]
+    top = {t["slug"] for t in themes if not t.get("broader")}
+    assert top == TOP_CONCEPTS, "the top concepts of mappings/themes.yaml are not the four labelled here"
+    used = {t for l in labels for t in l["required"] + l["acceptable"]}
+    assert used <= TOP_CONCEPTS, f"not top concepts: {sorted(used - TOP_CONCEPTS)}"
+
+
+def test_sample_is_the_stated_draw(labels, corpus):
+    drawn = []
+    for document in corpus.documents:
+        frame = [u.iri for u in document.units if u.kind.value in FRAME_KINDS]
+        drawn += random.Random(DRAW_SEED).sample(frame, PER_DOCUMENT)
+    assert [iri(l["unit"]) for l in labels] == drawn
+
+
+def test_counts(labels, corpus):
+    assert len(labels) >= MIN_LABELS
+    labelled_documents = {l["unit"].split("/")[0] for l in labels}
+    assert labelled_documents == {d.slug for d in corpus.documents}, "every document of the corpus has labels"
+    assert sum(1 for l in labels if not l["required"]) >= MIN_NONE
+    assert sum(1 for l in labels if l["required"]) >= len(labels) // 2
+    required = Counter(t for l in labels for t in l["required"])
+    assert set(required) == TOP_CONCEPTS, f"every top concept is required somewhere: {required}"
+
+
+def split(labels):
+    """The halves as TOP-THEME-LABELS.md states them: strata (has a required concept or not) in file order, each
+    shuffled with a fixed seed, concatenated positive then none, then alternately tune and heldout."""
+    order = []
+    for positive in (True, False):
+        stratum = [l["unit"] for l in labels if bool(l["required"]) == positive]
+        random.Random(SPLIT_SEED).shuffle(stratum)
+        order += stratum
+    return {unit: "tune" if i % 2 == 0 else "heldout" for i, unit in enumerate(order)}
+
+
+def test_halves_are_the_stated_split_and_balanced(labels):
+    assert {l["unit"]: l["half"] for l in labels} == split(labels)
+    halves = Counter(l["half"] for l in labels)
+    assert halves["tune"] and halves["heldout"], halves
+    strata = Counter((bool(l["required"]), l["half"]) for l in labels)
+    for positive in (True, False):
+        tune, heldout = strata[(positive, "tune")], strata[(positive, "heldout")]
+        assert tune and heldout and abs(tune - heldout) <= 1, (positive, tune, heldout)

@@ -1,6 +1,7 @@
 """The mapping files (mappings/): schemas, counts, facts, the theme taxonomy, cross-references, bad fixtures, lint."""
 from __future__ import annotations
 
+import re
 import shutil
 from datetime import date
 from pathlib import Path
@@ -25,6 +26,15 @@ DESIGN_THEMES = {
     "children-and-juvenile-justice", "gender-and-women", "restorative-justice", "standards-and-norms",
     "technical-assistance", "extradition-and-mutual-legal-assistance", "data-and-research", "education-and-youth",
     "public-participation", "new-technologies", "human-rights",
+    # added for SDG 16.1, 16.6 and 16.10 and for the Kyoto Declaration's "new, emerging and evolving forms of crime"
+    "violence-and-homicide", "integrity-and-accountability", "law-enforcement-and-policing", "safety-of-journalists",
+    "new-and-emerging-crime", "maritime-crime", "falsified-medical-products", "trafficking-in-organs", "hate-crime",
+}
+CRIME_TYPES = {  # themes that are kinds of crime, with the ICCS sections or divisions they cover
+    "corruption": ["0703"], "cybercrime": ["0903"], "economic-and-financial-crime": ["0701"],
+    "environmental-crime": ["10"], "firearms": ["09"], "money-laundering": ["07"], "organized-crime": ["09"],
+    "smuggling-of-migrants": ["08"], "terrorism": ["09"], "trafficking-in-persons": ["0204"],
+    "violence-and-homicide": ["0101", "0201"], "world-drug-problem": ["0601"],
 }
 TOPS = {"crime-prevention", "criminal-justice", "rule-of-law", "international-cooperation"}
 
@@ -51,11 +61,11 @@ def test_each_mapping_file_validates_against_its_schema(path):
 
 
 def test_counts(vocab):
-    assert len(vocab.themes) == 30 and {t.slug for t in vocab.top_themes()} == TOPS
+    assert len(vocab.themes) == 39 and {t.slug for t in vocab.top_themes()} == TOPS
     assert len(vocab.instruments) >= 70
     assert len(vocab.actors) >= 40
     assert [c.number for c in vocab.congresses] == list(range(1, 15))
-    assert len(vocab.meetings) == 2
+    assert len(vocab.meetings) == 7
 
 
 def test_themes_are_the_design_themes(vocab):
@@ -212,7 +222,7 @@ def test_every_theme_has_one_label_per_language_and_a_definition(graphs):
         labels = list(taxonomy.objects(concept, SKOS.prefLabel))
         assert sorted(label.language for label in labels) == ["en", "es", "fr"], concept
         assert [d.language for d in taxonomy.objects(concept, SKOS.definition)] == ["en"], concept
-        assert len(list(taxonomy.objects(concept, SKOS.notation))) == 1, concept
+        assert len([n for n in taxonomy.objects(concept, SKOS.notation) if n.datatype is None]) == 1, concept
 
 
 def test_every_theme_reaches_a_top_concept(vocab):
@@ -242,8 +252,43 @@ def test_notation_follows_the_first_broader_theme(vocab):
     notations = [t.notation for t in vocab.themes]
     assert len(set(notations)) == len(notations)
     for theme in vocab.themes:
-        if not theme.is_top:
-            assert theme.notation.startswith(vocab.theme(theme.broader[0]).notation + ".")
+        if theme.is_top:
+            assert re.fullmatch(r"[A-Z]{2}", theme.notation), theme.slug
+        else:   # one level below the first broader theme: CP.01 under CP, IC.14.01 under IC.14
+            assert re.fullmatch(re.escape(vocab.theme(theme.broader[0]).notation) + r"\.[0-9]{2}", theme.notation), \
+                (theme.slug, theme.notation)
+    assert vocab.theme("maritime-crime").notation == "IC.14.01"
+
+
+# --- ICCS ---------------------------------------------------------------------------------------------------------
+
+def test_iccs_sections_and_divisions(vocab):
+    codes = {c.code: c for c in vocab.iccs}
+    assert [c for c in codes if len(c) == 2] == [f"{n:02d}" for n in range(1, 12)]
+    for code in codes.values():
+        assert (code.parent is None) == (len(code.code) == 2), code.code
+        assert code.parent is None or code.code.startswith(code.parent) and code.parent in codes
+        assert code.source.startswith("external:"), code.code
+    assert codes["0101"].label == "Intentional homicide" and codes["0703"].label == "Corruption"
+
+
+def test_crime_type_themes_name_their_iccs_codes(vocab):
+    assert {t.slug: list(t.iccs) for t in vocab.themes if t.iccs} == CRIME_TYPES
+    known = {c.code for c in vocab.iccs}
+    assert all(set(codes) <= known for codes in CRIME_TYPES.values())
+
+
+def test_iccs_codes_are_published_as_typed_notations(vocab):
+    from crimecongress.rdf.vocabulary import taxonomy_graph
+    minter = Minter()
+    graph = taxonomy_graph(vocab, minter)
+    datatype = URIRef(minter.term("ICCSCode"))
+    corruption = URIRef(minter.theme("corruption"))
+    assert set(graph.objects(corruption, SKOS.notation)) == {Literal("0703", datatype=datatype), Literal("RL.01")}
+    typed = [o for o in graph.objects(None, SKOS.notation) if o.datatype == datatype]
+    assert len(typed) == sum(len(codes) for codes in CRIME_TYPES.values())
+    ontology = (ROOT / "ontology" / "crimecongress.ttl").read_text(encoding="utf-8")
+    assert "uncc:ICCSCode\n    a rdfs:Datatype" in ontology
 
 
 # --- authority graphs ---------------------------------------------------------------------------------------------
@@ -302,6 +347,19 @@ BAD = [
      ["themes.yaml", "'terrorism'", "'label' is a required property"]),
     ("duplicate theme slug", _replace("themes.yaml", "- slug: terrorism\n", "- slug: firearms\n"),
      ["themes.yaml", "'firearms'", "slug 'firearms' is used by 2 entries"]),
+    ("notation not under its first broader theme", _replace("themes.yaml", "notation: IC.14.01", "notation: IC.15"),
+     ["themes.yaml", "'maritime-crime'", "notation 'IC.15' does not start with the notation of its first broader",
+      "'new-and-emerging-crime' (IC.14)"]),
+    ("notation two levels down", _replace("themes.yaml", "notation: CP.03", "notation: CP.03.01"),
+     ["themes.yaml", "'violence-and-homicide'", "notation 'CP.03.01'", "(CP)"]),
+    ("unknown ICCS code", _replace("themes.yaml", "iccs: ['0703']", "iccs: ['0799']"),
+     ["themes.yaml", "'corruption'", "iccs '0799' is not a section or division of mappings/iccs.yaml"]),
+    ("malformed ICCS code", _replace("themes.yaml", "iccs: ['0703']", "iccs: ['7']"),
+     ["themes.yaml", "'corruption'", "iccs"]),
+    ("ICCS division under the wrong section",
+     _replace("iccs.yaml", "- code: '0703'\n  label: Corruption\n  parent: '07'",
+              "- code: '0703'\n  label: Corruption\n  parent: '06'"),
+     ["iccs.yaml", "'0703'", "parent"]),
     ("duplicate instrument slug", _replace("instruments.yaml", "- slug: cites\n", "- slug: uncac\n"),
      ["instruments.yaml", "'uncac'", "used by 2 entries"]),
     ("unknown supplements", _replace("instruments.yaml", "supplements: untoc", "supplements: untok"),

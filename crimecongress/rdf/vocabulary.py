@@ -37,11 +37,17 @@ def _flat_scheme(graph: Graph, scheme: URIRef, node: URIRef) -> None:
 
 # --- themes -----------------------------------------------------------------------------------------------
 
+ICCS_DATATYPE = "ICCSCode"   # uncc:ICCSCode, declared in the ontology
+
+
 def _theme(graph: Graph, minter: Minter, scheme: URIRef, theme: Theme, narrower: tuple[Theme, ...]) -> None:
     node = URIRef(minter.theme(theme.slug))
     graph.add((node, RDF.type, SKOS.Concept))
     graph.add((node, SKOS.inScheme, scheme))
     graph.add((node, SKOS.notation, Literal(theme.notation)))
+    # ICCS publishes no IRIs for its sections and divisions: a crime-type theme names them as typed notations
+    for code in theme.iccs:
+        graph.add((node, SKOS.notation, Literal(code, datatype=URIRef(minter.term(ICCS_DATATYPE)))))
     for lang, label in theme.label.items():
         graph.add((node, SKOS.prefLabel, Literal(label, lang=lang)))
     for alt in theme.alt_labels:
@@ -180,4 +186,6 @@ def authorities_graph(vocab: Vocabulary, minter: Minter) -> Graph:
         node = URIRef(minter.meeting(meeting.slug))
         graph.add((node, RDF.type, term.Meeting))
         _event(graph, minter, node, meeting)
+        if meeting.prepares is not None:
+            graph.add((node, term.prepares, URIRef(minter.congress(meeting.prepares))))
     return graph

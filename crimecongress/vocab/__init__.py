@@ -10,8 +10,8 @@ naming the file, line and entry.
 from __future__ import annotations
 
 from .load import MAPPINGS_DIR, load_vocabulary
-from .model import (Actor, CongressEvent, Instrument, Labels, Meeting, Publication, Resolution, Theme, ThemeScheme,
-                    TreatySeries, Vocabulary)
+from .model import (Actor, CongressEvent, IccsCode, Instrument, Labels, Meeting, Publication, Resolution, Theme,
+                    ThemeScheme, TreatySeries, Vocabulary)
 
-__all__ = ["MAPPINGS_DIR", "Actor", "CongressEvent", "Instrument", "Labels", "Meeting", "Publication", "Resolution",
-           "Theme", "ThemeScheme", "TreatySeries", "Vocabulary", "load_vocabulary"]
+__all__ = ["MAPPINGS_DIR", "Actor", "CongressEvent", "IccsCode", "Instrument", "Labels", "Meeting", "Publication",
+           "Resolution", "Theme", "ThemeScheme", "TreatySeries", "Vocabulary", "load_vocabulary"]

@@ -4,6 +4,7 @@ Every mistake is an InvalidDocument naming the file, the line, the entry and the
 """
 from __future__ import annotations
 
+import re
 from collections import Counter
 from datetime import date
 from pathlib import Path
@@ -11,11 +12,11 @@ from typing import Any, Callable
 
 from ..errors import InvalidDocument
 from .files import MappingFile, display, load_schema, read_mapping, schema_path, validate
-from .model import (Actor, CongressEvent, Instrument, Labels, Meeting, Publication, Resolution, Theme, ThemeScheme,
-                    TreatySeries, Vocabulary)
+from .model import (Actor, CongressEvent, IccsCode, Instrument, Labels, Meeting, Publication, Resolution, Theme,
+                    ThemeScheme, TreatySeries, Vocabulary)
 
 MAPPINGS_DIR = Path(__file__).resolve().parents[2] / "mappings"
-FILES = ("themes", "instruments", "actors", "congresses")
+FILES = ("themes", "instruments", "actors", "congresses", "iccs")
 
 
 class _Checker:
@@ -75,13 +76,30 @@ def _cycle(start: str, step: Callable[[str], tuple[str, ...]]) -> list[str] | No
     return None
 
 
-def _themes(mapping: MappingFile) -> tuple[ThemeScheme, tuple[Theme, ...]]:
+def _iccs(mapping: MappingFile) -> tuple[IccsCode, ...]:
+    check = _Checker(mapping, "codes", "code")
+    check.unique()
+    raw = {c["code"]: c for c in mapping.data["codes"]}
+    for code, c in raw.items():
+        parent = c.get("parent")
+        if len(code) == 2 and parent is not None:
+            check.fail(code, "a section (two digits) has no parent", "remove parent", "parent")
+        if len(code) == 4 and parent != code[:2]:
+            check.fail(code, f"a division's parent is the section its code starts with ({code[:2]}), not {parent!r}",
+                       f"set parent: '{code[:2]}'", "parent")
+        if len(code) == 4 and code[:2] not in raw:
+            check.fail(code, f"its section {code[:2]!r} is not listed", "add the section first", "parent")
+    return tuple(IccsCode(c["code"], c["label"], c["source"], c.get("parent"), c.get("note"))
+                 for c in (raw[k] for k in sorted(raw)))
+
+
+def _themes(mapping: MappingFile, iccs: set[str] = frozenset()) -> tuple[ThemeScheme, tuple[Theme, ...]]:
     check = _Checker(mapping, "themes", "slug")
     check.unique()
     raw = mapping.data["themes"]
     slugs = {t["slug"] for t in raw}
     themes = {t["slug"]: Theme(t["slug"], t["notation"], Labels(**t["label"]), t["definition"], tuple(t["broader"]),
-                               tuple(t.get("alt_labels", ())), t.get("note")) for t in raw}
+                               tuple(t.get("alt_labels", ())), t.get("note"), tuple(t.get("iccs", ()))) for t in raw}
     notations = Counter(t.notation for t in themes.values())
     for theme in themes.values():
         check.refs(theme.slug, "broader", theme.broader, slugs, "theme", "mappings/themes.yaml")
@@ -91,10 +109,17 @@ def _themes(mapping: MappingFile) -> tuple[ThemeScheme, tuple[Theme, ...]]:
         if theme.is_top and "." in theme.notation:
             check.fail(theme.slug, f"a top concept's notation has no dot, not {theme.notation!r}",
                        "use two capital letters, like CP", "notation")
-        if not theme.is_top and theme.notation.split(".")[0] != themes[theme.broader[0]].notation:
+        if not theme.is_top and not re.fullmatch(re.escape(themes[theme.broader[0]].notation) + r"\.[0-9]{2}",
+                                                 theme.notation):
             check.fail(theme.slug, f"notation {theme.notation!r} does not start with the notation of its first "
                        f"broader theme {theme.broader[0]!r} ({themes[theme.broader[0]].notation})",
-                       "number it under its first broader theme, or list that theme first", "notation")
+                       f"number it {themes[theme.broader[0]].notation}.NN under its first broader theme, or list "
+                       "that theme first", "notation")
+        for code in theme.iccs:
+            if code not in iccs:
+                check.fail(theme.slug, f"iccs {code!r} is not a section or division of mappings/iccs.yaml",
+                           "use a code listed there (a section such as 07 when the division is not listed), or add "
+                           "the code there with its source", "iccs")
         cycle = _cycle(theme.slug, lambda s: themes[s].broader)
         if cycle:
             check.fail(theme.slug, f"broader links make a cycle: {' -> '.join(cycle)}",
@@ -116,8 +141,13 @@ def _congresses(mapping: MappingFile) -> tuple[tuple[CongressEvent, ...], tuple[
                                              c["source"], _date(c.get("end_date")), c.get("note"))
                                for c in mapping.data["congresses"]), key=lambda c: c.number))
     meetings = tuple(sorted((Meeting(m["slug"], m["name"], m["city"], m["country"], _date(m["start_date"]),
-                                     m["source"], _date(m.get("end_date")), m.get("note"))
+                                     m["source"], _date(m.get("end_date")), m.get("note"), m.get("prepares"))
                              for m in mapping.data["meetings"]), key=lambda m: m.slug))
+    numbers = {c.number for c in congresses}
+    for meeting in meetings:
+        if meeting.prepares is not None and meeting.prepares not in numbers:
+            meeting_check.fail(meeting.slug, f"prepares {meeting.prepares}, which is not a Congress of the file",
+                               "use a Congress number from 1 to 14", "prepares")
     for event, check, key in ([(c, congress_check, c.number) for c in congresses]
                               + [(m, meeting_check, m.slug) for m in meetings]):
         if event.end_date is not None and event.end_date < event.start_date:
@@ -215,13 +245,14 @@ def _instruments(mapping: MappingFile, classes: dict[str, str], actors: set[str]
 
 
 def load_vocabulary(mappings_dir: Path = MAPPINGS_DIR) -> Vocabulary:
-    """Read, validate and cross-check themes.yaml, instruments.yaml, actors.yaml and congresses.yaml."""
+    """Read, validate and cross-check themes.yaml, instruments.yaml, actors.yaml, congresses.yaml and iccs.yaml."""
     mappings_dir = Path(mappings_dir)
     files = {name: _read(mappings_dir, name) for name in FILES}
-    scheme, themes = _themes(files["themes"])
+    iccs = _iccs(files["iccs"])
+    scheme, themes = _themes(files["themes"], {c.code for c in iccs})
     congresses, meetings = _congresses(files["congresses"])
     actors = _actors(files["actors"])
     classes = load_schema(schema_path(mappings_dir / "instruments.yaml", mappings_dir))["x-ontology-class"]
     instruments = _instruments(files["instruments"], classes, {a.slug for a in actors},
                                {c.number for c in congresses}, {m.slug for m in meetings})
-    return Vocabulary(scheme, themes, instruments, actors, congresses, meetings)
+    return Vocabulary(scheme, themes, instruments, actors, congresses, meetings, iccs)

@@ -36,10 +36,23 @@ class Theme:
     broader: tuple[str, ...]           # first one gives the notation; empty for a top concept
     alt_labels: tuple[str, ...] = ()
     note: str | None = None
+    iccs: tuple[str, ...] = ()         # ICCS section or division codes (crime types only)
 
     @property
     def is_top(self) -> bool:
         return not self.broader
+
+
+@dataclass(frozen=True)
+class IccsCode:
+    """A section (two digits) or division (four digits) of the International Classification of Crime for
+    Statistical Purposes. ICCS has no IRIs: the code is published as a typed literal."""
+
+    code: str
+    label: str
+    source: str
+    parent: str | None = None          # the section of a division
+    note: str | None = None
 
 
 @dataclass(frozen=True)
@@ -125,6 +138,7 @@ class Meeting:
     source: str
     end_date: date | None = None
     note: str | None = None
+    prepares: int | None = None    # the number of the Congress a regional preparatory meeting prepared for
 
 
 @dataclass(frozen=True)
@@ -137,6 +151,7 @@ class Vocabulary:
     actors: tuple[Actor, ...]
     congresses: tuple[CongressEvent, ...]
     meetings: tuple[Meeting, ...]
+    iccs: tuple[IccsCode, ...] = ()
 
     @cached_property
     def _themes(self) -> dict[str, Theme]:

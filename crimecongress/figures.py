@@ -15,6 +15,7 @@ from html import escape
 from typing import Iterable, Sequence
 
 from .model import Corpus, UnitKind
+from .tagging.model import INFERRED
 
 PARAGRAPH_KINDS = (UnitKind.PREAMBLE, UnitKind.PARAGRAPH, UnitKind.SUBPARAGRAPH, UnitKind.ITEM)
 
@@ -134,23 +135,38 @@ def themes_figure(corpus: Corpus, tags, vocabulary) -> bytes:
     totals = [len(c) for c in columns]
     by_unit: dict[str, set[str]] = {}
     for tag in tags:
-        if tag.kind.value == "theme":
+        # the themes read in the unit's own words (uncc:theme), not those inferred from a heading or a broader one
+        if tag.kind.value == "theme" and tag.method not in INFERRED:
             by_unit.setdefault(tag.unit, set()).add(tag.slug)
     themes = {t.slug: t for t in vocabulary.themes}
+
+    def broader_closure(slug: str) -> set[str]:
+        found, todo = set(), [slug]
+        while todo:
+            for parent in themes[todo.pop()].broader:
+                if parent not in found:
+                    found.add(parent)
+                    todo.append(parent)
+        return found
+
     agenda = ("crime-prevention", "criminal-justice", "rule-of-law", "international-cooperation")
     tops = [t for t in vocabulary.themes if t.is_top]
     tops.sort(key=lambda t: (agenda.index(t.slug) if t.slug in agenda else len(agenda), t.notation))
     rows = []
     for top in tops:
-        members = [top] + sorted((t for t in vocabulary.themes if t.broader and t.broader[0] == top.slug),
-                                 key=lambda t: t.notation)
+        # the themes filed under the top one (first broader, at any depth), in notation order: a tree, depth first
+        members = [top] + sorted((t for t in vocabulary.themes if t.notation.startswith(top.notation + ".")),
+                                 key=lambda t: t.notation.split("."))
+        under = {top.slug} | {t.slug for t in vocabulary.themes if top.slug in broader_closure(t.slug)}
         for theme in members:
-            counts = tuple(sum(1 for iri in col if theme.slug in by_unit.get(iri, ())) for col in columns)
+            wanted = under if theme is top else {theme.slug}
+            counts = tuple(sum(1 for iri in col if wanted & by_unit.get(iri, set())) for col in columns)
             label = "Any theme of this agenda item" if theme is top else theme.label.en
             rows.append(Row(label, themes[top.slug].label.en, counts))
     return heatmap("Themes of the Crime Congress texts, 1991–2021",
-                   "Share of each text’s paragraph units about each theme (themes grouped under the four agenda "
-                   "items; a paragraph can have several).", rows, totals, _scale(rows, totals))
+                   "Share of each text’s paragraph units whose own words address each theme (themes grouped under "
+                   "the four agenda items, the first row of each counting any of its themes; a paragraph can have "
+                   "several).", rows, totals, _scale(rows, totals))
 
 
 def sdg_figure(corpus: Corpus, sdg_links, catalogue) -> bytes:
@@ -167,8 +183,8 @@ def sdg_figure(corpus: Corpus, sdg_links, catalogue) -> bytes:
             if any(counts):
                 rows.append(Row(label, f"Goal {goal.code}: {goal.short_title}", counts))
     return heatmap("SDG targets served by the Crime Congress texts, 1991–2021",
-                   "Share of each text’s paragraph units linked to each SDG target (named in the text, or through "
-                   "its themes and instruments); SDGs date from 2015.", rows, totals, _scale(rows, totals))
+                   "Share of each text’s paragraph units linked to each SDG target (named in the text, or served in "
+                   "its own words); SDGs date from 2015.", rows, totals, _scale(rows, totals))
 
 
 def figures(corpus: Corpus, tags, sdg_links, *, vocabulary=None, catalogue=None) -> dict[str, bytes]:

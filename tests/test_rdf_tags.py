@@ -8,6 +8,7 @@ import rdflib.namespace as ns
 from crimecongress.ids import DEFAULT as MINTER
 from crimecongress.rdf.literals import decimal
 from crimecongress.rdf.namespaces import ELI, OA, PROV, uncc
+from crimecongress.tagging.model import INFERRED
 
 TERM = uncc(MINTER)
 
@@ -39,7 +40,9 @@ def test_each_tag_is_a_plain_triple_and_an_annotation(graph, tags):
     motivation = {"theme": OA.classifying, "instrument": OA.identifying, "actor": OA.identifying}
     for tag in tags:
         unit, value = URIRef(tag.unit), URIRef(tag.value)
-        assert (unit, prop[tag.kind.value], value) in graph
+        inferred = tag.kind.value == "theme" and tag.method in INFERRED
+        assert (unit, TERM.inferredTheme if inferred else prop[tag.kind.value], value) in graph
+        assert (unit, prop[tag.kind.value] if inferred else TERM.inferredTheme, value) not in graph
         if tag.kind.value == "instrument":
             assert (unit, ELI.cites, value) in graph
         note = URIRef(MINTER.annotation(tag.unit, tag.kind.value, tag.slug))
@@ -104,3 +107,13 @@ def test_decimals_are_written_in_canonical_form(written, canonical):
     publishing compares like with like."""
     from crimecongress.rdf.literals import decimal_lexical
     assert decimal_lexical(written) == canonical
+
+
+def test_themes_read_in_the_words_and_inferred_themes_are_apart(graph, tags):
+    # a heading, a broader concept, a paragraph's items and a document's field infer a theme; words read one
+    methods = {tag.method for tag in tags if tag.kind.value == "theme"}
+    assert INFERRED <= methods and methods - INFERRED
+    read = {(URIRef(t.unit), URIRef(t.value)) for t in tags if t.kind.value == "theme" and t.method not in INFERRED}
+    inferred = {(URIRef(t.unit), URIRef(t.value)) for t in tags if t.kind.value == "theme" and t.method in INFERRED}
+    assert set(graph.subject_objects(TERM.theme)) == read
+    assert set(graph.subject_objects(TERM.inferredTheme)) == inferred

@@ -8,8 +8,10 @@ from __future__ import annotations
 import re
 import time
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
+import yaml
 
 from crimecongress.ids import DEFAULT as MINTER
 from crimecongress.model import UnitKind
@@ -17,6 +19,8 @@ from plugins.tagging_report import (HELD_OUT, HELD_OUT_SCORES, SCORES, SCORES_FI
                                     score)
 
 BARS = {"theme": (0.85, 0.80), "instrument": (0.90, 0.85), "actor": (0.90, 0.85)}
+SCORED_VOCABULARY = Path(__file__).resolve().parent / "fixtures" / "scored-vocabulary.yaml"
+SCORED_KINDS = {"theme": "themes", "actor": "actors"}
 TAGGED = (UnitKind.PREAMBLE, UnitKind.PARAGRAPH, UnitKind.SUBPARAGRAPH, UnitKind.ITEM, UnitKind.ENTRY)
 
 
@@ -52,13 +56,51 @@ def tag_of(tags, path: str, kind: str, slug: str):
 
 # --- measured against the hand labels ------------------------------------------------------------------
 
+def scored_vocabulary() -> dict[str, set[str]]:
+    """The themes and actors the hand labels could contain (those of the mappings when they were made)."""
+    data = yaml.safe_load(SCORED_VOCABULARY.read_text(encoding="utf-8"))
+    return {kind: set(data[key]) for kind, key in SCORED_KINDS.items()}
+
+
+class ScoredTags:
+    """The tags, less those of themes and actors added after the hand labels were made: such a tag is neither
+    right nor wrong against labels that could not contain it."""
+
+    def __init__(self, tags, scored: dict[str, set[str]], reprints: dict[str, str]):
+        self.tags, self.scored, self.reprints = tags, scored, reprints
+
+    def for_unit(self, unit: str):
+        # a compilation entry carries no tags: it is scored by the recommendation it reprints, which carries them
+        return [t for t in self.tags.for_unit(self.reprints.get(unit, unit))
+                if t.kind.value not in self.scored or t.slug in self.scored[t.kind.value]]
+
+
+def scores_text(result, held_out, vocabulary) -> str:
+    """The score tables, and which themes and actors they leave out."""
+    scored = scored_vocabulary()
+    left_out = {kind: sorted(v.slug for v in getattr(vocabulary, key) if v.slug not in scored[kind])
+                for kind, key in SCORED_KINDS.items()}
+    lines = ["## What is scored", "",
+             "The hand labels were made before some themes and actors existed, so they cannot contain them. The "
+             "scores count only the themes and actors listed in `tests/fixtures/scored-vocabulary.yaml` (those of "
+             "the mappings when the labels were made); tags of the others are left out, neither right nor wrong. "
+             "Units whose words now give one of the newer themes instead of an older one (\"new, emerging and "
+             "evolving forms of crime\" was organized crime when the labels were made) count as misses."]
+    for kind, slugs in left_out.items():
+        lines += ["", f"Not scored ({SCORED_KINDS[kind]}, {len(slugs)}): "
+                  + (", ".join(f"`{s}`" for s in slugs) if slugs else "none") + "."]
+    return markdown(result, held_out) + "\n" + "\n".join(lines) + "\n"
+
+
 @pytest.fixture(scope="session")
-def scores(tags, vocabulary, request):
-    result = score(load_labels(), tags, vocabulary, MINTER.base)
-    held_out = score(load_labels(HELD_OUT), tags, vocabulary, MINTER.base)
+def scores(tags, vocabulary, request, units):
+    reprints = {iri: u.lists for iri, u in units.items() if u.kind is UnitKind.ENTRY and u.lists in units}
+    scored = ScoredTags(tags, scored_vocabulary(), reprints)
+    result = score(load_labels(), scored, vocabulary, MINTER.base)
+    held_out = score(load_labels(HELD_OUT), scored, vocabulary, MINTER.base)
     request.config.stash[SCORES] = result
     request.config.stash[HELD_OUT_SCORES] = held_out
-    text = markdown(result, held_out)
+    text = scores_text(result, held_out, vocabulary)
     if not SCORES_FILE.exists() or SCORES_FILE.read_text(encoding="utf-8") != text:
         SCORES_FILE.write_text(text, encoding="utf-8")
     return result
@@ -87,8 +129,29 @@ def test_hand_labels_cover_every_document_and_name_known_values(corpus, vocabula
     assert len({label["unit"] for label in labels}) == len(labels), "a unit is labelled twice"
 
 
-def test_scores_file_is_written(scores, request):
-    assert SCORES_FILE.read_text(encoding="utf-8") == markdown(scores, request.config.stash[HELD_OUT_SCORES])
+def test_scores_file_is_written(scores, request, vocabulary):
+    assert SCORES_FILE.read_text(encoding="utf-8") == scores_text(scores, request.config.stash[HELD_OUT_SCORES],
+                                                                  vocabulary)
+    assert "## What is scored" in SCORES_FILE.read_text(encoding="utf-8")
+
+
+def test_the_scored_vocabulary_is_what_the_labels_could_contain(vocabulary):
+    """Every value the labels use is scored, and every scored value still exists."""
+    scored = scored_vocabulary()
+    assert scored["theme"] <= {t.slug for t in vocabulary.themes}
+    assert scored["actor"] <= {a.slug for a in vocabulary.actors}
+    for path in (None, HELD_OUT):
+        for label in (load_labels(path) if path else load_labels()):
+            for kind, key in SCORED_KINDS.items():
+                assert set(label[key]) <= scored[kind], (label["unit"], set(label[key]) - scored[kind])
+
+
+def test_tags_of_newer_values_are_left_out_of_the_scores(tags):
+    scored = scored_vocabulary()
+    kept = ScoredTags(tags, scored, {})
+    unit = doc("doha-declaration-2015/para/9")
+    assert {t.slug for t in kept.for_unit(unit) if t.kind.value == "theme"} <= scored["theme"]
+    assert "new-and-emerging-crime" in {t.slug for t in tags.for_unit(unit)}
 
 
 def test_the_held_out_labels_are_other_units(units):
@@ -108,6 +171,13 @@ def test_every_numbered_paragraph_has_a_theme(corpus, tags):
 
 def test_only_paragraph_level_units_are_tagged(tags, units):
     assert {units[t.unit].kind for t in tags} <= set(TAGGED)
+
+
+def test_compilation_entries_leave_their_tags_to_the_recommendation_they_reprint(tags, units):
+    entries = [u for u in units.values() if u.kind is UnitKind.ENTRY and u.lists in units]
+    assert len(entries) > 250
+    assert not [t for u in entries for t in tags.for_unit(u.iri)]
+    assert sum(1 for u in entries if tags.for_unit(u.lists)) >= 0.95 * len(entries)
 
 
 def test_every_tag_quotes_words_that_occur_in_its_source(tags, units):
@@ -159,6 +229,30 @@ def test_a_heading_gives_its_theme_where_the_words_are_missing(tags, units):
     assert tag.method.value == "heading"
     assert units[tag.evidence.source].kind is UnitKind.HEADING
     assert tag.evidence.exact.lower() == "crime prevention"
+
+
+def test_the_new_and_emerging_crime_heading_gives_its_own_theme(tags):
+    # Kyoto "New, emerging and evolving forms of crime" and the compilation's "New and emerging forms of crime"
+    for path in ("kyoto-declaration-2021/para/80", "rpm-report-a/para/57/f", "rpm-report-lac/para/79/d"):
+        tag = tag_of(tags, path, "theme", "new-and-emerging-crime")
+        assert tag is not None and tag.method.value == "heading", path
+        organized = tag_of(tags, path, "theme", "organized-crime")
+        assert organized is None or organized.method.value != "heading", path
+
+
+@pytest.mark.parametrize("path, slug", [
+    ("doha-declaration-2015/para/9/g", "maritime-crime"),                  # piracy
+    ("doha-declaration-2015/para/9/g", "trafficking-in-organs"),
+    ("kyoto-congress-report-2021/para/112", "falsified-medical-products"),
+    ("doha-declaration-2015/para/5/q", "hate-crime"),
+    ("kyoto-declaration-2021/para/57", "safety-of-journalists"),
+    ("kyoto-congress-report-2021/para/174", "cybercrime"),                 # "darknet markets"
+    ("rpm-report-lac/para/79/b", "cybercrime"),                           # "criminal misuse of ICT"
+])
+def test_the_newer_themes_are_tagged_where_the_texts_name_them(tags, vocabulary, path, slug):
+    found = values(tags, path, "theme")
+    assert slug in found, found
+    assert vocabulary.ancestors(slug) <= found
 
 
 def test_an_agenda_item_heading_passes_down_only_its_field(tags):

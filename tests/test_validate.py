@@ -133,6 +133,7 @@ EXPECTED: dict[str, list[tuple[str, str, str]]] = {
                             ("ConceptBroaderCycle", "theme/witnesses", V)],
     # tags.ttl
     "ThemeKnown": [("ThemeKnown", D + "para/3", V)],
+    "InferredThemeKnown": [("InferredThemeKnown", D + "para/3", V)],
     "InstrumentKnown": [("InstrumentKnown", D + "para/3", V)],
     "ActorKnown": [("ActorKnown", D + "para/3", V)],
     "SdgTargetIri": [("SdgTargetIri", D + "para/3", V)],

@@ -1,6 +1,6 @@
 """The tags as RDF: each tag twice, as a plain triple and as a Web Annotation that says why.
 
-    ?unit uncc:theme ?concept .                         (uncc:instrument + eli:cites, uncc:actor)
+    ?unit uncc:theme ?concept .                         (uncc:inferredTheme, uncc:instrument + eli:cites, uncc:actor)
     <unit/tag/theme/corruption> a uncc:Tag, oa:Annotation ;
         oa:motivatedBy oa:classifying ;                 (oa:identifying for instruments and actors)
         oa:hasBody ?concept ;
@@ -11,6 +11,10 @@
     <…/target> a oa:SpecificResource ; oa:hasSource ?unit-whose-words-triggered-it ;
         oa:hasSelector <…/selector> .
     <…/selector> a oa:TextQuoteSelector ; oa:exact "…" ; oa:prefix "…" ; oa:suffix "…" .
+
+A theme read in the unit's own words (methods match, anaphora, chapeau, curation) is stated with uncc:theme; a theme
+inferred for it (broader, heading, subparagraphs, document) with uncc:inferredTheme, so that a count of uncc:theme
+counts what the texts say.
 
 A derived tag points to the annotation of the tag it came from (prov:wasDerivedFrom): a top theme reached
 through skos:broader to its narrower theme's, a paragraph's theme from its items to the item's, a theme of an
@@ -23,11 +27,12 @@ import pyoxigraph as ox
 from rdflib import Graph
 
 from ..ids import Minter
-from ..tagging.model import Tag, TagKind, Tags
+from ..tagging.model import INFERRED, Tag, TagKind, Tags
 from .literals import decimal_lexical
 from .namespaces import ELI, OA, PROV, RDF, XSD, bind_prefixes, uncc
 
 _PROPERTY = {TagKind.THEME: "theme", TagKind.INSTRUMENT: "instrument", TagKind.ACTOR: "actor"}
+INFERRED_THEME = "inferredTheme"
 _MOTIVATION = {TagKind.THEME: OA.classifying, TagKind.INSTRUMENT: OA.identifying, TagKind.ACTOR: OA.identifying}
 
 
@@ -42,6 +47,7 @@ class _Terms:
         term = uncc(minter)
         node = lambda iri: ox.NamedNode(str(iri))  # noqa: E731
         self.property = {kind: node(term[name]) for kind, name in _PROPERTY.items()}
+        self.inferred_theme = node(term[INFERRED_THEME])
         self.motivation = {kind: node(iri) for kind, iri in _MOTIVATION.items()}
         self.cites, self.type = node(ELI.cites), node(RDF.type)
         self.tag, self.annotation = node(term.Tag), node(OA.Annotation)
@@ -74,7 +80,8 @@ def tag_statements(tag: Tag, minter: Minter) -> list[ox.Triple]:
     out: list[ox.Triple] = []
     add = out.append
     unit, value = ox.NamedNode(tag.unit), ox.NamedNode(tag.value)
-    add(ox.Triple(unit, terms.property[tag.kind], value))
+    inferred = tag.kind is TagKind.THEME and tag.method in INFERRED
+    add(ox.Triple(unit, terms.inferred_theme if inferred else terms.property[tag.kind], value))
     if tag.kind is TagKind.INSTRUMENT:
         add(ox.Triple(unit, terms.cites, value))
     note = ox.NamedNode(annotation_iri(tag, minter))

@@ -393,8 +393,8 @@ class Dataset:
     # --- tags -------------------------------------------------------------------------------------------------------
     @cached_property
     def tag_predicates(self) -> dict[str, str]:
-        return {"theme": self.term("theme"), "instrument": self.term("instrument"), "actor": self.term("actor"),
-                "sdg": self.term("sdgTarget")}
+        return {"theme": self.term("theme"), "inferred": self.term("inferredTheme"), "instrument": self.term("instrument"),
+                "actor": self.term("actor"), "sdg": self.term("sdgTarget")}
 
     def evidence(self, unit: str, body: str) -> list[Evidence]:
         """The annotations of `unit` whose body is `body`, with the words that triggered them (followed through

@@ -470,7 +470,8 @@ instruments, actors and SDG targets it concerns, and why. Every address answers 
     def tags_section(self, u: str) -> str:
         d = self.d
         blocks = []
-        titles = {"theme": "Themes", "instrument": "Instruments", "actor": "Actors", "sdg": "SDG targets"}
+        titles = {"theme": "Themes", "inferred": "Themes inferred (from a heading, a narrower theme, its items or its "
+                  "document)", "instrument": "Instruments", "actor": "Actors", "sdg": "SDG targets"}
         for kind, predicate in d.tag_predicates.items():
             values = [v for v in d.values(u, predicate) if isinstance(v, str)]
             if not values:

@@ -31,11 +31,14 @@ class Method(str, Enum):
     CHAPEAU = "chapeau"          # the words of the chapeau a subparagraph completes
     HEADING = "heading"          # the words of a heading the unit stands under (or its mapping group)
     SUBPARAGRAPHS = "subparagraphs"  # a paragraph is about the top themes of the items it introduces
-    BROADER = "broader"          # a top theme reached through skos:broader from a narrower theme tag
+    BROADER = "broader"          # a broader theme (any depth) reached through skos:broader from a narrower theme tag
     DOCUMENT = "document"        # the field the document serves, for a paragraph that names no subject
 
 
 METHOD_RANK = {method: rank for rank, method in enumerate(Method)}
+
+# Methods that infer a theme rather than read it in the unit's own words (published as uncc:inferredTheme).
+INFERRED = frozenset({Method.HEADING, Method.SUBPARAGRAPHS, Method.BROADER, Method.DOCUMENT})
 
 
 @dataclass(frozen=True)

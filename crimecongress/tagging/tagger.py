@@ -8,9 +8,11 @@ How a tag is found (the methods, in order of preference when several find the sa
 5. chapeau -- the chapeau a subparagraph completes names a top theme;
 6. heading -- a heading the unit stands under (for a recommendation: the compilation groups that list it);
 7. subparagraphs -- a paragraph is about the top themes of the items it introduces;
-8. broader -- a top theme reached through skos:broader from a narrower theme tag.
+8. broader -- a broader theme (at any depth) reached through skos:broader from a narrower theme tag.
 A curated removal drops a tag whatever found it. One tag is kept per (unit, kind, value): the one found by
-the preferred method, then the most confident, then the earliest words.
+the preferred method, then the most confident, then the earliest words. A compilation entry that reprints a
+recommendation of the corpus keeps no tags: the recommendation carries them (the entry's group heading reaches it
+by method 6).
 """
 from __future__ import annotations
 
@@ -213,6 +215,9 @@ class Tagger:
         tags = self._with_broader(tags)
         tags = self._remove_curated(tags)
         tags = tags + self._fallback(tags, corpus, units)
+        # a compilation entry that reprints a recommendation of the corpus carries no tags of its own: it points to
+        # the recommendation (uncc:lists), which carries them, so that no subject is counted twice
+        tags = [t for t in tags if not (units[t.unit].kind is UnitKind.ENTRY and units[t.unit].lists in units)]
         tags.sort(key=lambda t: (order[t.unit], t.kind.value, t.slug))
         self.curations = active
         return Tags(tuple(tags))
@@ -394,7 +399,8 @@ class Tagger:
                           key=lambda t: (METHOD_RANK[t.method], -t.confidence, t.slug)):
             if (tag.unit, tag.slug) in removed:
                 continue
-            for top in sorted(self.ancestors[tag.slug] & self.top):
+            # every broader theme, at any depth: maritime crime -> new and emerging crime -> international cooperation
+            for top in sorted(self.ancestors[tag.slug]):
                 if (tag.unit, top) in have or (tag.unit, top) in derived:
                     continue
                 derived[(tag.unit, top)] = self._tag(tag.unit, TagKind.THEME, top, Method.BROADER, "skos:broader",

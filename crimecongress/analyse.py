@@ -71,7 +71,7 @@ class TagFinding:
 class SdgFinding:
     code: str
     label: str
-    method: str                 # mention | crosswalk
+    method: str                 # mention | words and crosswalk | words
     rule: str
     confidence: Decimal
     exact: str
@@ -325,7 +325,7 @@ def analyse(path: str | Path, *, title: str | None = None, slug: str | None = No
             sources_dir: Path = SOURCES_DIR, mappings_dir: Path = MAPPINGS_DIR, cache_dir: Path | None = None,
             use_cache: bool = True) -> Analysis:
     """Analyse one draft (a .txt, .md or .pdf that is not in the catalogue) against the corpus."""
-    from .linking.sdg import link_sdgs, load_catalogue, load_crosswalk
+    from .linking.sdg import link_sdgs, load_catalogue, load_crosswalk, load_words
     from .tagging import default_cues, default_curations, tag_corpus
     from .validate import read_draft
     from .vocab import load_vocabulary
@@ -350,7 +350,7 @@ def analyse(path: str | Path, *, title: str | None = None, slug: str | None = No
     catalogue = load_catalogue(mappings_dir)
     crosswalk = load_crosswalk(mappings_dir, catalogue, themes=[t.slug for t in vocabulary.themes],
                                instruments=[i.slug for i in vocabulary.instruments])
-    sdg_links = link_sdgs(draft, tags, catalogue, crosswalk, minter)
+    sdg_links = link_sdgs(draft, tags, catalogue, crosswalk, minter, load_words(mappings_dir, catalogue, crosswalk))
     continued = predecessors(side, documents, tags)
     labels = _concept_labels(vocabulary)
     by_iri = {u.iri: u for d in documents for u in d.units}

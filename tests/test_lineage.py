@@ -24,7 +24,7 @@ from linking_support import corpus, doc, linked
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 LABELS = FIXTURES / "lineage-labels.yaml"
 SCORES_FILE = FIXTURES / "lineage-scores.md"
-BARS = {"top1": 0.8, "top3": 0.9}
+BARS = {"asserted": 0.9, "top3": 0.9}
 SPLIT_SEED = 2024   # the tuning / held-out halves of the `continues` labels (see `split`)
 TERM = uncc(MINTER)
 XSD_DECIMAL = URIRef("http://www.w3.org/2001/XMLSchema#decimal")
@@ -85,8 +85,8 @@ def scores(alignments):
     tuning, held_out = split(cont)
     result = {"takenUpIn": L.measure(of(alignments, L.TAKEN_UP), taken),
               "continues": L.measure(links, cont, L.CONTINUES_SIMILARITY),
-              "continues, tuning half": L.measure(links, tuning, L.CONTINUES_SIMILARITY),
-              "continues, held-out half": L.measure(links, held_out, L.CONTINUES_SIMILARITY)}
+              "continues, first half": L.measure(links, tuning, L.CONTINUES_SIMILARITY),
+              "continues, second half": L.measure(links, held_out, L.CONTINUES_SIMILARITY)}
     text = markdown(result)
     if not SCORES_FILE.exists() or SCORES_FILE.read_text(encoding="utf-8") != text:
         SCORES_FILE.write_text(text, encoding="utf-8")
@@ -99,9 +99,9 @@ def markdown(result) -> str:
 
     rows = []
     for name, s in result.items():
-        rows.append(f"| {name} | {s.labelled} | {s.positive} | {s.linked} | {s.top1_correct}/{s.linked} = "
-                    f"{s.top1_precision:.3f} | {s.top3_hits}/{s.positive} = {s.top3_hit_rate:.3f} | "
-                    f"{s.none_kept_empty}/{s.labelled - s.positive} |")
+        rows.append(f"| {name} | {s.labelled} | {s.positive} | {s.asserted_right}/{s.asserted} = {s.precision:.3f} | "
+                    f"{s.first_right}/{s.positive} = {s.first_rate:.3f} | {s.top3_hits}/{s.positive} = "
+                    f"{s.top3_hit_rate:.3f} | {s.none_kept_empty}/{s.labelled - s.positive} |")
     params = []
     for name, p in (("takenUpIn", L.TAKEN_UP_PARAMS), ("continues", L.CONTINUES_PARAMS)):
         params.append(f"- {name}: " + ", ".join(f"{f.name}={getattr(p, f.name)}" for f in fields(p)))
@@ -109,26 +109,30 @@ def markdown(result) -> str:
     for name, s in result.items():
         if "half" in name:
             continue
-        misses.append(f"- {name}, top-1 not a labelled target: " + (", ".join(short(i) for i in s.wrong_top1) or "none"))
-        misses.append(f"- {name}, no labelled target in the top 3: " + (", ".join(short(i) for i in s.misses) or "none"))
+        misses.append(f"- {name}, an asserted link that is not a labelled target: "
+                      + (", ".join(short(i) for i in s.wrong_asserted) or "none"))
+        misses.append(f"- {name}, no labelled target among the candidates: "
+                      + (", ".join(short(i) for i in s.misses) or "none"))
     return "\n".join([
-        "# Lineage scores",
+        "# Lineage scores (first label set)",
         "",
         "Written by `tests/test_lineage.py` (run `.venv/bin/python -m pytest tests/test_lineage.py`) from the hand",
-        "labels in `lineage-labels.yaml` (how they were made: `LINEAGE-LABELS.md`). Similarity links only (method",
-        f"\"{L.SIMILARITY}\" for takenUpIn, \"{L.CONTINUES_SIMILARITY}\" for continues); explicit references are",
-        "checked case by case in the test.",
+        "labels in `lineage-labels.yaml` (how they were made: `LINEAGE-LABELS.md`). These labels served to tune",
+        "the linker and to choose the bands of `mappings/lineage-bands.yaml`; the held-out measure is the second",
+        "label set, scored by `tests/test_link_labels.py`.",
         "",
-        "- **top-1 precision**: of the labelled sources that got a link, the share whose rank-1 link is a labelled",
-        "  target (a link for a source labelled \"none\" is wrong). Bar: >= 0.8.",
-        "- **top-3 hit rate**: of the labelled sources that have targets, the share with a labelled target in their",
-        "  first three links (no link = a miss). Bar: >= 0.9.",
+        "- **asserted precision**: of the links stated as plain triples (`uncc:takenUpIn`, `uncc:continues`), the",
+        "  share that are labelled targets. Bar: >= 0.9.",
+        "- **first candidate right**: of the labelled sources that have targets, the share whose rank-1 candidate",
+        f"  (method \"{L.SIMILARITY}\" / \"{L.CONTINUES_SIMILARITY}\") is one of them.",
+        "- **top-3 hit rate**: the same for any of the (at most three) candidates. Bar: >= 0.9.",
         "",
-        "| relation | labelled | with targets | linked | top-1 precision | top-3 hit rate | \"none\" left unlinked |",
+        "| relation | labelled | with targets | asserted precision | first candidate right | top-3 hit rate | "
+        "\"none\" with no asserted link |",
         "|---|---|---|---|---|---|---|",
         *rows,
         "",
-        "Parameters (crimecongress/linking/lineage.py):",
+        "Parameters (crimecongress/linking/lineage.py; bands in mappings/lineage-bands.yaml):",
         "",
         *params,
         "",
@@ -136,27 +140,8 @@ def markdown(result) -> str:
         "",
         *misses,
         "",
-        "takenUpIn: the threshold and weights were chosen on these same labels (there is no separate tuning set), so",
-        "its scores are optimistic for unseen text.",
-        "",
-        f"continues: the labels are split by `split` in tests/test_lineage.py (seed {SPLIT_SEED}) into a tuning half",
-        "and a held-out half, each with half of the sources that have targets and half of the \"none\" sources.",
-        "A source is linked when its BM25 scores stand out (`min_z`) or when its best candidate's sentence-embedding",
-        "cosine (all-MiniLM-L6-v2) reaches `min_cosine`; candidates are ranked by (1 - w) x BM25 / the best BM25 +",
-        "w x cosine, w = `embedding_weight` in the first case and `embedding_weight_alone` in the second.",
-        "How the values were chosen, every one on the tuning half alone (highest top-3 hit rate with top-1",
-        "precision >= 0.8, then the middle of the best range): `min_z` and the BM25 weights were chosen so before",
-        "the embeddings came (min_z: middle of 4.19-4.46) and kept; with the embeddings the tuning half is best for",
-        "min_z 4.30-4.55 (from 4.35 on, the held-out Doha 5(h), z 4.31, loses its link: 31/35 overall). A grid over",
-        "the embedding parameters gave `min_cosine` 0.716-0.724 (between Vienna 16, a \"none\" source whose best",
-        "cosine is 0.715, and Kyoto 1 at 0.726), `embedding_weight` 0-0.75 and `embedding_weight_alone` 0.94-1.",
-        "The method itself (BM25, context, document frequency; the model, the fusion and the second gate) was",
-        "chosen while looking at all the labels, so the held-out half is not a clean test of it; there, top-1",
-        "precision is below the bar, and over all labels it is just at it. The embeddings find the restatements",
-        "in other words that word overlap missed (Kyoto 1 on the harm crime does, Kyoto 5 and Naples 9 on",
-        "international cooperation) and admit Kyoto 66; still missed: Doha 5(p) (the cosine ranks its targets",
-        "far down), Doha 9(a) (its targets rank 5th and lower) and Bangkok 8 (its words do not stand out and its",
-        "best cosine, 0.701, is under `min_cosine`).",
+        f"The continues labels are split by `split` in tests/test_lineage.py (seed {SPLIT_SEED}) into two halves,",
+        "each with half of the sources that have targets and half of the \"none\" sources.",
         "",
     ])
 
@@ -167,28 +152,23 @@ def test_scores(scores, capsys):
     assert SCORES_FILE.exists()
 
 
-def test_taken_up_top1_precision(scores):
-    assert scores["takenUpIn"].top1_precision >= BARS["top1"]
+@pytest.mark.parametrize("relation", ["takenUpIn", "continues"])
+def test_asserted_links_are_right_nine_times_in_ten(scores, relation):
+    assert scores[relation].precision >= BARS["asserted"]
 
 
-def test_taken_up_top3_hit_rate(scores):
-    assert scores["takenUpIn"].top3_hit_rate >= BARS["top3"]
-
-
-def test_continues_top1_precision(scores):
-    assert scores["continues"].top1_precision >= BARS["top1"]
-
-
-def test_continues_top3_hit_rate(scores):
-    assert scores["continues"].top3_hit_rate >= BARS["top3"]
+@pytest.mark.parametrize("relation", ["takenUpIn", "continues"])
+def test_a_labelled_target_is_among_the_candidates(scores, relation):
+    assert scores[relation].top3_hit_rate >= BARS["top3"]
 
 
 # --- recommendations -> Kyoto -------------------------------------------------------------------------------
 
-def test_procedural_recommendations_get_no_link(alignments):
+def test_procedural_recommendations_get_no_asserted_link(alignments):
     # organizing the Congress and its workshops (LAC 40(g)), the negotiation of the declaration (E 57(a))
     for path in ("rpm-report-lac/para/40/g", "rpm-report-e/para/57/a", "rpm-report-e/para/57/g"):
-        assert not links_from(alignments, path, L.TAKEN_UP)
+        assert not [a for a in links_from(alignments, path, L.TAKEN_UP) if a.asserted]
+        assert all(a.confidence < Decimal("0.9") for a in links_from(alignments, path, L.TAKEN_UP))
 
 
 @pytest.mark.parametrize("path, kyoto", [
@@ -272,8 +252,8 @@ def test_close_restatements_are_continuations(alignments, path, earlier):
     "naples-declaration-1994/para/8",          # the 1988 drug Convention: nothing in 1991
     "kyoto-declaration-2021/para/77",          # critical infrastructure and soft targets: new in 2021
 ])
-def test_new_subjects_get_no_continuation(alignments, path):
-    assert not links_from(alignments, path, L.CONTINUES)
+def test_new_subjects_get_no_asserted_continuation(alignments, path):
+    assert not [a for a in links_from(alignments, path, L.CONTINUES) if a.asserted]
 
 
 def test_continuations_link_paragraph_level_units(alignments):
@@ -315,6 +295,18 @@ def test_direct_property_and_qualified_alignment(graph, alignments):
     assert (node, TERM.score, Literal(a.score, datatype=XSD_DECIMAL)) in graph
     assert (node, TERM.rank, Literal(1, datatype=XSD_POSITIVE)) in graph
     assert str(graph.value(node, TERM.evidence)) == a.evidence
+    assert a.asserted and (node, TERM.asserted, Literal(True)) in graph
+    assert (node, TERM.confidence, Literal(str(a.confidence), datatype=XSD_DECIMAL)) in graph
+
+
+def test_only_asserted_links_are_stated(graph, alignments):
+    relation = {L.TAKEN_UP: TERM.takenUpIn, L.CONTINUES: TERM.continues, L.IMPLEMENTS: TERM.implements}
+    stated = {(s, p, o) for p in relation.values() for s, o in graph.subject_objects(p)}
+    expected = {(URIRef(a.source), relation[a.relation], URIRef(a.target)) for a in alignments if a.asserted}
+    assert stated == expected
+    candidates = [a for a in alignments if not a.asserted]
+    assert candidates and all(a.confidence < Decimal("0.9") for a in candidates)
+    assert all(a.confidence >= Decimal("0.9") for a in alignments if a.asserted)
 
 
 def test_every_relation_is_published(graph):

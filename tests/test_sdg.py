@@ -251,11 +251,26 @@ def test_the_2030_agenda_alone_gives_no_goal_16_link(links):
     assert not any(l.code == "16" and "kyoto-declaration-2021/" in l.unit for l in links)
 
 
-def test_crosswalk_links_come_from_tags_with_lower_confidence(links):
+def test_links_in_the_words_name_the_tags_that_agree(links):
     found = link(links, "kyoto-declaration-2021/para/53", "16.5")
-    assert found is not None and found.method == "crosswalk"
+    assert found is not None and found.method == "words and crosswalk"
     assert Decimal("0") < found.confidence < Decimal("1")
     assert found.via and all("/tag/" in iri for iri in found.via)
+    assert "corrupt" in found.evidence.exact.lower()
+
+
+def test_a_crosswalk_mapping_alone_links_nothing(links):
+    # the Congress report's list of observers names CITES (a body), and the Vienna plans' introduction cites the
+    # Trafficking in Persons Protocol in a footnote: neither commits to the targets those instruments serve
+    assert link(links, "kyoto-congress-report-2021/para/13", "15.7") is None
+    assert not [l for l in links if l.unit.endswith("vienna-plans-of-action-2002/para/1") and l.code in ("8.7", "5.2")]
+
+
+def test_every_link_is_in_the_units_words(links):
+    texts = {u.iri: u.text for d in linked_corpus().documents for u in d.units}
+    for l in links:
+        assert l.method in ("mention", "words and crosswalk", "words"), l
+        assert l.evidence.source == l.unit and l.evidence.exact in texts[l.unit], l
 
 
 def linked_corpus():

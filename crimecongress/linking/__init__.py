@@ -6,8 +6,9 @@ The build calls `link_corpus` once, after tagging, and publishes `Linked.graphs`
     named += [(minter.graph(name), graph) for name, graph in linked.graphs]
     files.update(figures(corpus, tags, linked.sdg_links, vocabulary=vocabulary, catalogue=linked.catalogue))
 
-Pure apart from reading mappings/ (sdg.yaml, sdg-crosswalk.yaml, rpm-kyoto-headings.yaml) and the sentence-embedding
-model that an installed package ships (`embeddings`; loaded offline): no clock, no network, no cache on disk.
+Pure apart from reading mappings/ (sdg.yaml, sdg-crosswalk.yaml, sdg-words.yaml, rpm-kyoto-headings.yaml,
+lineage-bands.yaml) and the sentence-embedding model that an installed package ships (`embeddings`; loaded
+offline): no clock, no network, no cache on disk.
 """
 from __future__ import annotations
 
@@ -35,14 +36,15 @@ def link_corpus(corpus: Corpus, tags, vocabulary, minter: Minter, mappings_dir: 
     """SDG catalogue, crosswalk, paragraph -> SDG links and lineage, with their RDF graphs:
     "sdg" (the SDG goals, targets and indicators), "sdg-crosswalk" (themes/instruments -> targets),
     "sdg-links" (units -> targets, with annotations) and "lineage" (takenUpIn, implements, continues)."""
-    from .lineage import lineage, lineage_graph, load_heading_map
-    from .sdg import crosswalk_graph, link_sdgs, load_catalogue, load_crosswalk, sdg_graph, sdg_links_graph
+    from .lineage import lineage, lineage_graph, load_bands, load_heading_map
+    from .sdg import (crosswalk_graph, link_sdgs, load_catalogue, load_crosswalk, load_words, sdg_graph,
+                      sdg_links_graph)
 
     catalogue = load_catalogue(mappings_dir)
     crosswalk = load_crosswalk(mappings_dir, catalogue, themes=[t.slug for t in vocabulary.themes],
                                instruments=[i.slug for i in vocabulary.instruments])
-    sdg_links = link_sdgs(corpus, tags, catalogue, crosswalk, minter)
-    alignments = lineage(corpus, tags, minter, load_heading_map(mappings_dir, corpus))
+    sdg_links = link_sdgs(corpus, tags, catalogue, crosswalk, minter, load_words(mappings_dir, catalogue, crosswalk))
+    alignments = lineage(corpus, tags, minter, load_heading_map(mappings_dir, corpus), load_bands(mappings_dir))
     graphs = (("sdg", sdg_graph(catalogue, minter)),
               ("sdg-crosswalk", crosswalk_graph(crosswalk, catalogue, minter)),
               ("sdg-links", sdg_links_graph(sdg_links, minter)),

@@ -9,8 +9,7 @@ Three kinds of link, each an `Alignment` (source, target, relation, method, scor
   each stands under (the Kyoto heading; the compilation group); boosted when the Kyoto unit stands under the
   heading that answers the recommendation's compilation group (mappings/rpm-kyoto-headings.yaml), less when only
   the part answers its section; plus a bonus for the longest phrase the two texts share, which is also the
-  published evidence. Links below a threshold are dropped, so most procedural recommendations (organizing the
-  Congress) get none.
+  published evidence. Each recommendation keeps its best three candidates above a low floor.
 - **implements** -- the units of each part of the Vienna plans of action -> the Vienna Declaration paragraphs the
   part's introductory paragraph names ("paragraphs 5, 6, 7 and 10 of the Vienna Declaration"). Method "explicit
   reference" for the introductory paragraph itself, "explicit reference of its part" for the part's other units;
@@ -25,22 +24,24 @@ Three kinds of link, each an `Alignment` (source, target, relation, method, scor
   units (the field's own words) are ignored; the score is divided by the source's best attainable score. Meaning
   (`embeddings`): the cosine of the two texts' all-MiniLM-L6-v2 sentence embeddings, which meets a commitment
   restated in other words ("intensify concerted global efforts ... strengthening international cooperation" /
-  "intensified international cooperation in crime prevention"). A source is linked only when its candidates stand
-  clear of the rest: either the mean BM25 score of the best k lies `min_z` standard deviations above the mean over
-  all candidates, or its best cosine reaches `min_cosine` -- a unit on a subject no earlier declaration treats
-  shares only general words with many earlier paragraphs and is close in meaning to none, and gets no link. The
-  candidates are then ranked by (1 - w) x BM25 / the source's best BM25 + w x cosine, with w `embedding_weight`
-  when the words stood out and `embedding_weight_alone` when only the cosine did, and the top k (<= 3) are kept;
-  that fused value is the score. The evidence is the longest phrase the two texts share. Candidates are the
+  "intensified international cooperation in crime prevention"). The candidates are ranked by (1 - w) x BM25 / the
+  source's best BM25 + w x cosine (w = `embedding_weight`), and the top k (<= 3) are kept; that fused value is the
+  score. The evidence is the longest phrase the two texts share. Candidates are the
   paragraph-level units (preamble paragraphs, paragraphs, subparagraphs, items; not headings, formulae or
   footnotes) of every strictly earlier declaration (1991, Naples, Vienna, Bangkok, Doha); the Vienna plans of
   action are not candidates (they are linked by `implements`).
 
+Which links are stated: every candidate is published as a uncc:Alignment (score, rank, evidence, the confidence of
+its band, uncc:asserted), but only the links of an asserted band of mappings/lineage-bands.yaml are also stated as
+plain triples -- explicit references; a `takenUpIn` first candidate with a strong score; a `continues` first candidate
+with a strong score on which the words alone and the meaning alone agree. A unit with no asserted link has no
+predecessor (or take-up) the linker is sure of.
+
 Scores are decimals in [0, 1]; ranks are 1-based among the links of one source, relation and method. The two
 similarity methods score on different scales (a TF-IDF cosine with bonuses; a relative BM25 score fused with an
-embedding cosine), so compare scores within one method only. Thresholds and weights are in `TAKEN_UP_PARAMS` and
-`CONTINUES_PARAMS`; tests/test_lineage.py measures them against hand labels (lineage-scores.md; for `continues` also
-on a tuning and a held-out half).
+embedding cosine), so compare scores within one method only. Weights are in `TAKEN_UP_PARAMS` and
+`CONTINUES_PARAMS`, bands and thresholds in mappings/lineage-bands.yaml; tests/test_link_labels.py measures them
+against the hand labels.
 """
 from __future__ import annotations
 
@@ -67,6 +68,7 @@ from .mappings import load_checked
 
 MAPPINGS_DIR = Path(__file__).resolve().parents[2] / "mappings"
 HEADINGS_FILE = "rpm-kyoto-headings.yaml"
+BANDS_FILE = "lineage-bands.yaml"
 
 TAKEN_UP, CONTINUES, IMPLEMENTS = "takenUpIn", "continues", "implements"
 SIMILARITY = "similarity"
@@ -100,7 +102,7 @@ class Params:
     min_terms: int = 0          # a target with fewer content words scores x (its count / min_terms)
 
 
-TAKEN_UP_PARAMS = Params(k=3, threshold=Decimal("0.14"), relative=Decimal("0"), bigram_weight=0.5, group_boost=0.35,
+TAKEN_UP_PARAMS = Params(k=3, threshold=Decimal("0.05"), relative=Decimal("0"), bigram_weight=0.5, group_boost=0.35,
                          section_boost=0.15, context_weight=0.6, max_df=0.15, concept_weight=1.0, phrase_weight=0.1)
 
 
@@ -110,8 +112,8 @@ class ContinuesParams:
 
     k: int                      # at most k links per source
     threshold: Decimal          # a link's score must reach this
-    min_z: float                # a source is linked only if the mean score of its best k candidates stands this many
-                                # standard deviations above the mean score of all its candidates
+    min_z: float                # (drafts, words alone) a source is linked only if the mean score of its best k
+                                # candidates stands this many standard deviations above the mean of all
     k1: float                   # BM25 term-frequency saturation
     b: float                    # BM25 length normalisation (0: none, 1: full)
     bigram_weight: float        # weight of content-word bigrams against single words in the query
@@ -120,16 +122,12 @@ class ContinuesParams:
     heading_weight: float       # weight of the words of the headings a unit stands under
     chapeau_weight: float       # weight of the words of the chapeau a subparagraph completes
     subparagraph_weight: float  # weight of the words of a chapeau's subparagraphs (candidates only)
-    min_cosine: float = 1.0     # a source is also linked if its best candidate's sentence-embedding cosine reaches this
-    embedding_weight: float = 0.0        # score = (1 - w) x BM25 / the source's best BM25 + w x cosine, with w this
-                                         # when the source's BM25 scores stand out (min_z) ...
-    embedding_weight_alone: float = 1.0  # ... and this when only the cosine admits it
+    embedding_weight: float = 0.0        # score = (1 - w) x BM25 / the source's best BM25 + w x cosine
 
 
 CONTINUES_PARAMS = ContinuesParams(k=3, threshold=Decimal("0.01"), min_z=4.3, k1=1.2, b=0.3, bigram_weight=0.5,
                                    max_df=0.15, concept_weight=1.0, heading_weight=0.5, chapeau_weight=0.3,
-                                   subparagraph_weight=0.2, min_cosine=0.72, embedding_weight=0.4,
-                                   embedding_weight_alone=0.97)
+                                   subparagraph_weight=0.2, embedding_weight=0.8)
 
 
 @dataclass(frozen=True)
@@ -143,6 +141,61 @@ class Alignment:
     score: Decimal              # 0-1
     rank: int                   # 1-based among the source's links of this relation and method
     evidence: str               # the shared phrase, or the words of the explicit reference
+    asserted: bool = True       # also stated as a plain triple: only where its band's measured precision is high
+    confidence: Decimal | None = None  # the precision measured for its band (mappings/lineage-bands.yaml)
+
+
+# ------------------------------------------------------------------------------------------------------------
+# Bands: which links are stated, and how sure each is
+
+@dataclass(frozen=True)
+class LinkBand:
+    """A kind of link of one relation (mappings/lineage-bands.yaml): which links fall in it, whether they are stated
+    as plain triples, and the precision measured for it on hand labels (its published confidence)."""
+
+    relation: str
+    name: str
+    rank: int | None             # only links of this rank (None: any)
+    min_score: Decimal | None    # only links scoring at least this
+    agree: bool | None           # only links whose words and meaning agree (continues; None: either)
+    asserted: bool
+    confidence: Decimal
+
+    def holds(self, rank: int, score: Decimal, agree: bool) -> bool:
+        return ((self.rank is None or rank == self.rank) and (self.min_score is None or score >= self.min_score)
+                and (self.agree is None or agree == self.agree))
+
+
+@dataclass(frozen=True)
+class Bands:
+    bands: tuple[LinkBand, ...]          # in file order: the first that holds is a link's band
+    explicit_bands: tuple[LinkBand, ...]
+
+    def band(self, relation: str, *, rank: int, score: Decimal, agree: bool) -> LinkBand:
+        return next(b for b in self.bands if b.relation == relation and b.holds(rank, score, agree))
+
+    def explicit(self, relation: str) -> LinkBand:
+        return next(b for b in self.explicit_bands if b.relation == relation)
+
+
+def load_bands(mappings_dir: Path = MAPPINGS_DIR) -> Bands:
+    """mappings/lineage-bands.yaml, validated: every similarity relation ends with a band that any link falls in."""
+    path = Path(mappings_dir) / BANDS_FILE
+    mapping = load_checked(path, Path(mappings_dir))
+    bands, explicit = [], []
+    for n, entry in enumerate(mapping.data["relations"]):
+        relation = entry["relation"]
+        if "explicit" in entry:
+            e = entry["explicit"]
+            explicit.append(LinkBand(relation, "explicit reference", None, None, None, e["asserted"],
+                                     Decimal(e["confidence"])))
+        own = [LinkBand(relation, b["band"], b.get("rank"), Decimal(b["min_score"]) if "min_score" in b else None,
+                        b.get("agree"), b["asserted"], Decimal(b["confidence"])) for b in entry.get("bands", ())]
+        if own and not (own[-1].rank is None and own[-1].min_score is None and own[-1].agree is None):
+            raise InvalidDocument(f"{relation}: the last band must hold for any link (no rank, min_score or agree)",
+                                  file=display(path), line=mapping.line(("relations", n, "bands")))
+        bands += own
+    return Bands(tuple(bands), tuple(explicit))
 
 
 # ------------------------------------------------------------------------------------------------------------
@@ -487,8 +540,11 @@ def recommendations(corpus: Corpus) -> list[Unit]:
             if u.kind is UnitKind.SUBPARAGRAPH and u.text.strip()]
 
 
-def taken_up(corpus: Corpus, heading_map: HeadingMap, params: Params = TAKEN_UP_PARAMS, tags=None) -> list[Alignment]:
-    """Each recommendation -> the Kyoto units that take it up (similarity, boosted by heading correspondence)."""
+def taken_up(corpus: Corpus, heading_map: HeadingMap, params: Params = TAKEN_UP_PARAMS, tags=None,
+             bands: Bands | None = None) -> list[Alignment]:
+    """Each recommendation -> the Kyoto units that take it up (similarity, boosted by heading correspondence): its
+    best k candidates, each with the confidence of its band; only those of an asserted band are stated."""
+    bands = bands or load_bands()
     recs = recommendations(corpus)
     kyoto = corpus.document(KYOTO)
     targets = _text_units(kyoto)
@@ -536,7 +592,9 @@ def taken_up(corpus: Corpus, heading_map: HeadingMap, params: Params = TAKEN_UP_
             scored[target] = cosine
         for rank, (target, score, phrase) in enumerate(_ranked(index, rec.iri, texts[rec.iri], scored, params),
                                                        start=1):
-            links.append(Alignment(rec.iri, target, TAKEN_UP, SIMILARITY, score, rank, phrase))
+            band = bands.band(TAKEN_UP, rank=rank, score=score, agree=False)
+            links.append(Alignment(rec.iri, target, TAKEN_UP, SIMILARITY, score, rank, phrase, band.asserted,
+                                   band.confidence))
     return links
 
 
@@ -547,8 +605,9 @@ _PARAGRAPH_REF = re.compile(r"paragraphs?\s+((?:\d+\s*(?:,\s*(?:and\s+)?|\s+and\
                             r"Declaration")
 
 
-def implements(corpus: Corpus, minter: Minter) -> list[Alignment]:
+def implements(corpus: Corpus, minter: Minter, bands: Bands | None = None) -> list[Alignment]:
     """Each unit of a part of the plans of action -> the Vienna paragraphs the part's introductory paragraph names."""
+    bands = bands or load_bands()
     plans = corpus.document(PLANS)
     vienna = {u.iri for u in corpus.document(VIENNA).units}
     headings = {u.iri: u for u in plans.units if u.kind is UnitKind.HEADING}
@@ -575,8 +634,10 @@ def implements(corpus: Corpus, minter: Minter) -> list[Alignment]:
             targets.append(iri)
         for unit in units:
             method = EXPLICIT if unit is intro else EXPLICIT_PART
+            band = bands.explicit(IMPLEMENTS)
             for rank, target in enumerate(targets, start=1):
-                links.append(Alignment(unit.iri, target, IMPLEMENTS, method, Decimal("1.000"), rank, match.group(0)))
+                links.append(Alignment(unit.iri, target, IMPLEMENTS, method, Decimal("1.000"), rank, match.group(0),
+                                       band.asserted, band.confidence))
     return links
 
 
@@ -709,8 +770,11 @@ def _fused(bm25: Mapping[str, float], cosines: Mapping[str, float], weight: floa
             for target, value in bm25.items()}
 
 
-def continues(corpus: Corpus, params: ContinuesParams = CONTINUES_PARAMS, tags=None) -> list[Alignment]:
-    """Each unit of a later declaration -> the earlier declaration units (or whole declarations) it continues."""
+def continues(corpus: Corpus, params: ContinuesParams = CONTINUES_PARAMS, tags=None,
+              bands: Bands | None = None) -> list[Alignment]:
+    """Each unit of a later declaration -> the earlier declaration units (or whole declarations) it continues:
+    its best k candidates, each with the confidence of its band; only those of an asserted band are stated."""
+    bands = bands or load_bands()
     from .embeddings import Cosines
     declarations = [d for d in corpus.documents if d.kind == "declaration" and _year(d) is not None]
     declarations.sort(key=_year)
@@ -736,33 +800,41 @@ def continues(corpus: Corpus, params: ContinuesParams = CONTINUES_PARAMS, tags=N
                         explicit.append((d.iri, match.group(0)))
                         break
             for rank, (target, words) in enumerate(explicit, start=1):
-                links.append(Alignment(unit.iri, target, CONTINUES, EXPLICIT, Decimal("1.000"), rank, words))
+                band = bands.explicit(CONTINUES)
+                links.append(Alignment(unit.iri, target, CONTINUES, EXPLICIT, Decimal("1.000"), rank, words,
+                                       band.asserted, band.confidence))
             bm25 = index.scores(unit.iri, target_iris)
             cosines = meaning.row(unit.iri, target_iris)
-            if _stands_out(bm25, params.k, params.min_z):
-                weight = params.embedding_weight
-            elif max(cosines.values(), default=0.0) >= params.min_cosine:
-                weight = params.embedding_weight_alone
-            else:
-                continue
-            scored = _fused(bm25, cosines, weight)
+            scored = _fused(bm25, cosines, params.embedding_weight)
             best = sorted(scored.items(), key=lambda pair: (-pair[1], pair[0]))[: params.k]
             kept = [(target, _decimal(value)) for target, value in best if _decimal(value) >= params.threshold]
+            # words and meaning agree when the best candidate by BM25 alone and by the cosine alone are the same
+            agree = bool(kept) and _first(bm25) == _first(cosines) == kept[0][0]
             for rank, (target, score) in enumerate(kept, start=1):
+                band = bands.band(CONTINUES, rank=rank, score=score, agree=agree)
                 links.append(Alignment(unit.iri, target, CONTINUES, CONTINUES_SIMILARITY, score, rank,
-                                       index.shared_phrase(unit.iri, target, unit.text)))
+                                       index.shared_phrase(unit.iri, target, unit.text), band.asserted,
+                                       band.confidence))
     return links
+
+
+def _first(scores: Mapping[str, float]) -> str | None:
+    """The candidate with the best score (ties: the first IRI)."""
+    return min(scores, key=lambda target: (-scores[target], target)) if scores else None
 
 
 # ------------------------------------------------------------------------------------------------------------
 # All of it, and RDF
 
-def lineage(corpus: Corpus, tags, minter: Minter, heading_map: HeadingMap | None = None) -> tuple[Alignment, ...]:
+def lineage(corpus: Corpus, tags, minter: Minter, heading_map: HeadingMap | None = None,
+            bands: Bands | None = None) -> tuple[Alignment, ...]:
     """Every lineage link of the corpus, sorted by source, relation, method and rank. `tags` (the tagger's Tags)
     adds each unit's themes and instruments to the similarity; None compares words alone."""
     heading_map = heading_map or load_heading_map(corpus=corpus)
+    bands = bands or load_bands()
     position = {u.iri: (di, u.position) for di, d in enumerate(corpus.documents) for u in d.units}
-    links = taken_up(corpus, heading_map, tags=tags) + implements(corpus, minter) + continues(corpus, tags=tags)
+    links = (taken_up(corpus, heading_map, tags=tags, bands=bands) + implements(corpus, minter, bands)
+             + continues(corpus, tags=tags, bands=bands))
     seen = set()
     for link in links:
         if (link.source, link.target) in seen:
@@ -772,15 +844,17 @@ def lineage(corpus: Corpus, tags, minter: Minter, heading_map: HeadingMap | None
 
 
 def lineage_graph(alignments: Iterable[Alignment], minter: Minter) -> Graph:
-    """The direct triples (?source uncc:takenUpIn / uncc:continues / uncc:implements ?target) and, for each, a
-    uncc:Alignment at {source}/lineage/{target path} with uncc:source, uncc:target, uncc:relation (the property it
-    qualifies), uncc:method, uncc:score (xsd:decimal), uncc:rank and uncc:evidence."""
+    """For each link a uncc:Alignment at {source}/lineage/{target path} with uncc:source, uncc:target,
+    uncc:relation (the property it qualifies), uncc:method, uncc:score (xsd:decimal), uncc:rank, uncc:evidence,
+    uncc:confidence (the measured precision of its band) and uncc:asserted; and the direct triple (?source
+    uncc:takenUpIn / uncc:continues / uncc:implements ?target) for the asserted links only."""
     term = uncc(minter)
     graph = Graph()
     bind_prefixes(graph, minter)
     for link in alignments:
         source, target, relation = URIRef(link.source), URIRef(link.target), term[link.relation]
-        graph.add((source, relation, target))
+        if link.asserted:
+            graph.add((source, relation, target))
         node = URIRef(minter.alignment(link.source, link.target))
         graph.add((node, RDF.type, term.Alignment))
         graph.add((node, term.source, source))
@@ -789,6 +863,9 @@ def lineage_graph(alignments: Iterable[Alignment], minter: Minter) -> Graph:
         graph.add((node, term.method, Literal(link.method)))
         graph.add((node, term.score, decimal(link.score)))
         graph.add((node, term.rank, Literal(link.rank, datatype=XSD.positiveInteger)))
+        graph.add((node, term.asserted, Literal(link.asserted)))
+        if link.confidence is not None:
+            graph.add((node, term.confidence, decimal(link.confidence)))
         if link.evidence:
             graph.add((node, term.evidence, Literal(link.evidence, lang="en")))
     return graph
@@ -801,16 +878,28 @@ def lineage_graph(alignments: Iterable[Alignment], minter: Minter) -> Graph:
 class Scores:
     labelled: int               # labelled sources
     positive: int               # ... with at least one target
-    linked: int                 # labelled sources that got at least one link
-    top1_correct: int
-    top3_hits: int
-    none_kept_empty: int        # sources labelled "none" that got no link
-    misses: tuple[str, ...]     # sources with targets whose top 3 holds none of them
-    wrong_top1: tuple[str, ...]
+    asserted: int               # asserted links from labelled sources
+    asserted_right: int         # ... that are labelled targets
+    first_right: int            # sources with targets whose first candidate is one of them
+    linked: int                 # labelled sources with a candidate
+    top1_correct: int           # ... whose first candidate is a labelled target
+    top3_hits: int              # sources with targets with one of them among their candidates (<= 3)
+    none_kept_empty: int        # sources labelled "none" that got no asserted link
+    misses: tuple[str, ...]     # sources with targets whose candidates hold none of them
+    wrong_asserted: tuple[str, ...]  # sources with an asserted link that is not a labelled target
+
+    @property
+    def precision(self) -> float:
+        return self.asserted_right / self.asserted if self.asserted else 0.0
 
     @property
     def top1_precision(self) -> float:
+        """Of the sources with a candidate, the share whose first candidate is right (a "none" source's is wrong)."""
         return self.top1_correct / self.linked if self.linked else 0.0
+
+    @property
+    def first_rate(self) -> float:
+        return self.first_right / self.positive if self.positive else 0.0
 
     @property
     def top3_hit_rate(self) -> float:
@@ -819,27 +908,35 @@ class Scores:
 
 def measure(links: Iterable[Alignment], labels: Sequence[tuple[str, frozenset[str]]],
             method: str = SIMILARITY) -> Scores:
-    """Top-1 precision and top-3 hit rate of the `method` links against (source, targets) labels."""
+    """Against (source, targets) labels: the precision of the asserted links (any method), and for the `method`
+    candidates the share of sources with targets whose first candidate, or any of the top 3, is one of them."""
     ranked: dict[str, list[Alignment]] = {}
+    asserted: dict[str, list[Alignment]] = {}
     for link in links:
         if link.method == method:
             ranked.setdefault(link.source, []).append(link)
-    linked = correct = hits = empty_ok = positive = 0
+        if link.asserted:
+            asserted.setdefault(link.source, []).append(link)
+    n_asserted = right = first = hits = empty_ok = positive = linked = top1 = 0
     misses, wrong = [], []
     for source, targets in labels:
         found = sorted(ranked.get(source, ()), key=lambda l: l.rank)
+        stated = asserted.get(source, [])
+        n_asserted += len(stated)
+        right += sum(1 for l in stated if l.target in targets)
+        if any(l.target not in targets for l in stated):
+            wrong.append(source)
+        if found:
+            linked += 1
+            top1 += found[0].target in targets
         if targets:
             positive += 1
+            first += bool(found) and found[0].target in targets
             if any(l.target in targets for l in found[:3]):
                 hits += 1
             else:
                 misses.append(source)
-        elif not found:
+        elif not stated:
             empty_ok += 1
-        if found:
-            linked += 1
-            if found[0].target in targets:
-                correct += 1
-            else:
-                wrong.append(source)
-    return Scores(len(labels), positive, linked, correct, hits, empty_ok, tuple(misses), tuple(wrong))
+    return Scores(len(labels), positive, n_asserted, right, first, linked, top1, hits, empty_ok, tuple(misses),
+                  tuple(wrong))

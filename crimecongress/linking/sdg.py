@@ -5,9 +5,13 @@
   skos:broader goal <- target <- indicator).
 - `load_crosswalk(mappings_dir, catalogue)` reads mappings/sdg-crosswalk.yaml; `crosswalk_graph` publishes it as
   skos:closeMatch / skos:relatedMatch plus one qualified record (with its justification) per mapping.
-- `link_sdgs(corpus, tags, catalogue, crosswalk)` links each paragraph-level unit to the SDG goals and targets it
-  serves, with evidence: "mention" (the text names "target 16.4", "Goal 16") or "crosswalk" (a theme or
-  instrument tag, through the crosswalk); `sdg_links_graph(links, minter)` publishes them as
+- `load_words(mappings_dir)` reads mappings/sdg-words.yaml: the words that let a unit serve each target, the
+  instruments whose naming serves a target, the patterns of procedural units and the confidence of each band.
+- `link_sdgs(corpus, tags, catalogue, crosswalk)` links each paragraph-level unit to the SDG goals and targets its
+  own words serve, with evidence: "mention" (the text names "target 16.4", "Goal 16"), or a rule of sdg-words.yaml
+  that holds in its words ("words and crosswalk" when a theme or instrument tag of the unit maps to the same target,
+  "words" otherwise). A crosswalk mapping alone links nothing: that the trafficking theme relates to 5.2 does not
+  make a paragraph on trafficking that names no woman serve 5.2. `sdg_links_graph(links, minter)` publishes them as
   `?unit uncc:sdgTarget <http://metadata.un.org/sdg/16.5>` plus one annotation per link.
 
 Why "the 2030 Agenda" alone gives no SDG link: the Agenda has 17 goals and 169 targets, and a paragraph that
@@ -21,7 +25,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from pathlib import Path
 from typing import Iterable, Iterator
 
@@ -46,12 +50,16 @@ CROSSWALK_FILE = "sdg-crosswalk.yaml"
 # The units that carry SDG links: those with a text of their own in the body of a document.
 LINKED_KINDS = (UnitKind.PREAMBLE, UnitKind.PARAGRAPH, UnitKind.SUBPARAGRAPH, UnitKind.ITEM)
 
-# A crosswalk link is as sure as the tag it comes from, times how close the mapping is.
-RELATION_FACTOR = {"closeMatch": Decimal("0.8"), "relatedMatch": Decimal("0.5")}
-MENTION_CONFIDENCE = Decimal("1.00")
+WORDS_FILE = "sdg-words.yaml"
+
+# The kinds of link, each with the confidence measured for it (mappings/sdg-words.yaml `bands`).
 METHOD_MENTION = "mention"
-METHOD_CROSSWALK = "crosswalk"
-METHOD_ORDER = {METHOD_MENTION: 0, METHOD_CROSSWALK: 1}
+METHOD_WORDS_AND_CROSSWALK = "words and crosswalk"
+METHOD_WORDS = "words"
+BANDS = (METHOD_MENTION, METHOD_WORDS_AND_CROSSWALK, METHOD_WORDS)
+# A unit names an instrument in its own words when the tagger matched its name or resolved "the Convention" to it;
+# a footnote's citation is not the unit's words.
+_OWN_WORDS = (Method.MATCH, Method.ANAPHORA, Method.CURATION)
 
 
 # ------------------------------------------------------------------------------------------------------------
@@ -310,6 +318,98 @@ def crosswalk_graph(crosswalk: Crosswalk, catalogue: SdgCatalogue, minter: Minte
 
 
 # ------------------------------------------------------------------------------------------------------------
+# The words that let a unit serve a target
+
+@dataclass(frozen=True)
+class WordRule:
+    """A target is served when every group of `groups` matches the unit's own words and no `unless` pattern does."""
+
+    id: str
+    target: str
+    groups: tuple[re.Pattern, ...]
+    unless: tuple[re.Pattern, ...]
+
+    def evidence(self, text: str, context: str = "") -> tuple[int, int] | None:
+        """The span of the first group's match in `text` when the rule holds, else None. The later groups (what the
+        words are about) may also match in `context`, the chapeau a subparagraph completes."""
+        if any(pattern.search(text) for pattern in self.unless):
+            return None
+        first = self.groups[0].search(text)
+        if first is None:
+            return None
+        if not all(pattern.search(text) or (context and pattern.search(context)) for pattern in self.groups[1:]):
+            return None
+        return first.span()
+
+
+@dataclass(frozen=True)
+class Band:
+    name: str
+    confidence: Decimal
+    description: str
+
+
+@dataclass(frozen=True)
+class SdgWords:
+    """mappings/sdg-words.yaml: the rules per target, the procedural patterns and the confidence of each band."""
+
+    rules: tuple[WordRule, ...]
+    instruments: dict[str, tuple[str, ...]]      # instrument slug -> the targets a unit naming it serves
+    procedural: tuple[re.Pattern, ...]
+    bands: tuple[Band, ...]
+
+    def band(self, name: str) -> Band:
+        return next(band for band in self.bands if band.name == name)
+
+    def is_procedural(self, text: str) -> bool:
+        return any(pattern.search(text) for pattern in self.procedural)
+
+
+def load_words(mappings_dir: Path = MAPPINGS_DIR, catalogue: SdgCatalogue | None = None,
+               crosswalk: Crosswalk | None = None) -> SdgWords:
+    """mappings/sdg-words.yaml, validated: every target is in the catalogue, every pattern compiles, the bands are
+    the three the linker uses; given the crosswalk, every instrument's target is one the crosswalk maps it to."""
+    path = Path(mappings_dir) / WORDS_FILE
+    mapping_file = load_checked(path, Path(mappings_dir))
+    data = mapping_file.data
+    catalogue = catalogue or load_catalogue(mappings_dir)
+
+    def compiled(pattern: str, where: list) -> re.Pattern:
+        try:
+            return re.compile(pattern, re.IGNORECASE)
+        except re.error as error:
+            raise InvalidDocument(f"pattern {pattern!r} is not a regular expression: {error}", file=display(path),
+                                  line=mapping_file.line(tuple(where))) from None
+
+    rules = []
+    for ti, entry in enumerate(data["targets"]):
+        if not catalogue.has(entry["target"]) or "." not in entry["target"]:
+            raise InvalidDocument(f"{entry['target']} is not a target of {CATALOGUE_FILE}", file=display(path),
+                                  line=mapping_file.line(("targets", ti, "target")))
+        for ri, rule in enumerate(entry["rules"]):
+            where = ["targets", ti, "rules", ri]
+            rules.append(WordRule(rule["id"], entry["target"],
+                                  tuple(compiled(p, where + ["all", n]) for n, p in enumerate(rule["all"])),
+                                  tuple(compiled(p, where + ["unless", n]) for n, p in enumerate(rule.get("unless", ())))))
+    instruments = {}
+    for n, entry in enumerate(data["instruments"]):
+        for target in entry["targets"]:
+            mapped = crosswalk is None or any(m.target == target for m in crosswalk.for_concept(
+                TagKind.INSTRUMENT, entry["instrument"]))
+            if not mapped or not catalogue.has(target):
+                raise InvalidDocument(f"instrument {entry['instrument']}: {target} is not a target the crosswalk "
+                                      f"maps it to", file=display(path), line=mapping_file.line(("instruments", n)),
+                                      hint=f"map it in {CROSSWALK_FILE} first")
+        instruments[entry["instrument"]] = tuple(entry["targets"])
+    procedural = tuple(compiled(p, ["procedural", n]) for n, p in enumerate(data["procedural"]))
+    bands = tuple(Band(b["band"], Decimal(b["confidence"]), b["description"]) for b in data["bands"])
+    if sorted(b.name for b in bands) != sorted(BANDS):
+        raise InvalidDocument(f"the bands must be exactly: {', '.join(BANDS)}", file=display(path),
+                              line=mapping_file.line(("bands",)))
+    return SdgWords(tuple(rules), instruments, procedural, bands)
+
+
+# ------------------------------------------------------------------------------------------------------------
 # Paragraph -> SDG links
 
 @dataclass(frozen=True)
@@ -319,12 +419,11 @@ class SdgLink:
     unit: str                     # IRI of the unit
     code: str                     # "16.5" or "16"
     iri: str                      # the UN's IRI for it
-    method: str                   # "mention" | "crosswalk"
-    rule: str                     # "mention of a target", "crosswalk: theme corruption closeMatch 16.5", ...
-    confidence: Decimal
-    evidence: Evidence            # the words: the mention itself, or the words of the tag it comes through
-    via: tuple[str, ...] = ()     # IRIs of the tag annotations a crosswalk link was derived from
-    relation: str | None = None   # for "crosswalk": closeMatch | relatedMatch
+    method: str                   # the band: "mention" | "words and crosswalk" | "words"
+    rule: str                     # "mention of a target", or the id of the word rule that holds
+    confidence: Decimal           # the band's measured precision (mappings/sdg-words.yaml)
+    evidence: Evidence            # the words: the mention itself, or the first words of the rule
+    via: tuple[str, ...] = ()     # IRIs of the tag annotations that map to the target in the crosswalk
 
 
 @dataclass(frozen=True)
@@ -373,47 +472,67 @@ def mentions(text: str) -> list[tuple[str, int, int]]:
     return found
 
 
-def _quantize(value: Decimal) -> Decimal:
-    return value.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+def _without_names(text: str, unit_tags) -> str:
+    """The text with the words of the instruments and bodies it names blanked out (same length, so that offsets
+    hold): the title of a convention or the name of an office is not a commitment to its subject."""
+    chars = list(text)
+    for tag in unit_tags:
+        if tag.kind is TagKind.THEME or tag.method is not Method.MATCH or tag.evidence is None:
+            continue
+        start = tag.evidence.start
+        if text[start:start + len(tag.evidence.exact)] == tag.evidence.exact:
+            chars[start:start + len(tag.evidence.exact)] = " " * len(tag.evidence.exact)
+    return "".join(chars)
 
 
 def link_sdgs(corpus: Corpus, tags: Tags, catalogue: SdgCatalogue, crosswalk: Crosswalk,
-              minter: Minter) -> SdgLinks:
-    """Each paragraph-level unit's SDG goals and targets, one link per (unit, code), the surest route kept.
+              minter: Minter, words: SdgWords | None = None) -> SdgLinks:
+    """Each paragraph-level unit's SDG goals and targets, one link per (unit, code).
 
-    Routes: an explicit mention in the unit's own text (method "mention", confidence 1.00); a theme or
-    instrument tag mapped by the crosswalk (method "crosswalk", confidence = the tag's x 0.8 for closeMatch or
-    x 0.5 for relatedMatch). Top-theme tags derived only through skos:broader are not used: their narrower tag
-    gives the specific target. When several routes give the same code, the link keeps the surest (mention
-    first), and `via` lists every tag it could have come from."""
+    A unit serves a target when its own text names it (band "mention") or holds the words of one of the target's
+    rules in mappings/sdg-words.yaml, read with the names of instruments and bodies blanked out (band "words and
+    crosswalk" when a theme or instrument tag of the unit also maps to the target, "words" otherwise). A crosswalk
+    mapping alone links nothing: a tag is about a subject, and only the unit's words say which target it serves.
+    Procedural units (lists of participants, thanks, formulas) serve none. The confidence is the band's, the
+    precision measured for it on hand labels."""
+    words = words or load_words(MAPPINGS_DIR, catalogue, crosswalk)
     links: list[SdgLink] = []
     for document in corpus.documents:
+        by_iri = {unit.iri: unit for unit in document.units}
         for unit in document.units:
-            if unit.kind not in LINKED_KINDS or not unit.text:
+            if unit.kind not in LINKED_KINDS or not unit.text or words.is_procedural(unit.text):
                 continue
-            candidates: dict[str, list[SdgLink]] = {}
+            unit_tags = tags.for_unit(unit.iri)
+            found: dict[str, SdgLink] = {}
             for code, start, end in mentions(unit.text):
-                if not catalogue.has(code):
+                if catalogue.has(code) and code not in found:
+                    kind = "target" if "." in code else "goal"
+                    found[code] = SdgLink(unit.iri, code, catalogue.iri(code), METHOD_MENTION,
+                                          f"mention of a {kind}", words.band(METHOD_MENTION).confidence,
+                                          Evidence.at(unit.iri, unit.text, start, end))
+            readable = _without_names(unit.text, unit_tags)
+            parent = by_iri.get(unit.parent)
+            chapeau = parent.text if parent is not None and parent.kind in LINKED_KINDS else ""
+            named: list[tuple[str, str, Evidence]] = []      # (target, rule, evidence) from the instruments named
+            for tag in unit_tags:
+                if (tag.kind is TagKind.INSTRUMENT and tag.method in _OWN_WORDS and tag.evidence is not None
+                        and tag.evidence.source == unit.iri):
+                    named += [(target, f"names the instrument {tag.slug}", tag.evidence)
+                              for target in words.instruments.get(tag.slug, ())]
+            for rule in words.rules:
+                span = None if rule.target in found else rule.evidence(readable, chapeau)
+                if span is not None:
+                    named.append((rule.target, rule.id, Evidence.at(unit.iri, unit.text, *span)))
+            for target, rule, evidence in sorted(named, key=lambda n: (n[0], n[2].start, n[1])):
+                if target in found:
                     continue
-                kind = "target" if "." in code else "goal"
-                candidates.setdefault(code, []).append(SdgLink(
-                    unit.iri, code, catalogue.iri(code), METHOD_MENTION, f"mention of a {kind}",
-                    MENTION_CONFIDENCE, Evidence.at(unit.iri, unit.text, start, end)))
-            for tag in tags.for_unit(unit.iri):
-                if tag.kind is TagKind.ACTOR or tag.method is Method.BROADER or tag.evidence is None:
-                    continue
-                for mapping in crosswalk.for_concept(tag.kind, tag.slug):
-                    candidates.setdefault(mapping.target, []).append(SdgLink(
-                        unit.iri, mapping.target, catalogue.iri(mapping.target), METHOD_CROSSWALK,
-                        f"crosswalk: {tag.kind.value} {tag.slug} {mapping.relation} {mapping.target}",
-                        _quantize(Decimal(tag.confidence) * RELATION_FACTOR[mapping.relation]), tag.evidence,
-                        (minter.annotation(unit.iri, tag.kind.value, tag.slug),), mapping.relation))
-            for code in sorted(candidates, key=catalogue.order):
-                routes = sorted(candidates[code], key=lambda l: (-l.confidence, METHOD_ORDER[l.method], l.rule))
-                best = routes[0]
-                via = tuple(sorted({iri for route in routes for iri in route.via}))
-                links.append(SdgLink(best.unit, best.code, best.iri, best.method, best.rule, best.confidence,
-                                     best.evidence, via, best.relation))
+                via = tuple(sorted(minter.annotation(unit.iri, tag.kind.value, tag.slug) for tag in unit_tags
+                                   if tag.kind is not TagKind.ACTOR and tag.method is not Method.BROADER
+                                   and any(m.target == target for m in crosswalk.for_concept(tag.kind, tag.slug))))
+                band = METHOD_WORDS_AND_CROSSWALK if via else METHOD_WORDS
+                found[target] = SdgLink(unit.iri, target, catalogue.iri(target), band, rule,
+                                        words.band(band).confidence, evidence, via)
+            links.extend(found[code] for code in sorted(found, key=catalogue.order))
     return SdgLinks(tuple(links))
 
 
@@ -421,8 +540,9 @@ def sdg_links_graph(links: SdgLinks, minter: Minter) -> Graph:
     """`?unit uncc:sdgTarget <sdg>` for each link, and its annotation at {unit}/tag/sdg/{16-5}, in the pattern of
     the tagger's annotations (crimecongress/rdf/tags.py): a uncc:Tag and oa:Annotation (oa:classifying) whose body
     is the SDG IRI and whose target is the evidence words (an oa:SpecificResource with oa:hasSource and an
-    oa:TextQuoteSelector), with uncc:taggedUnit, uncc:method, uncc:rule and uncc:confidence; a crosswalk link also
-    names the tag annotations it was derived from (prov:wasDerivedFrom)."""
+    oa:TextQuoteSelector), with uncc:taggedUnit, uncc:method (the band), uncc:rule and uncc:confidence (the band's
+    measured precision); a link of the band "words and crosswalk" also names the tag annotations that map to the
+    same target (prov:wasDerivedFrom)."""
     term = uncc(minter)
     graph = Graph()
     bind_prefixes(graph, minter)

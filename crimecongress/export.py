@@ -274,24 +274,30 @@ def _single(value):
     return value
 
 
-def jsonld(graph: Statements, context_url: str, context: dict) -> bytes:
-    """Compact JSON-LD: {"@context": URL, "@graph": [nodes sorted by id]}."""
+def inline_context(context: dict) -> str:
+    """The text of a context object as every JSON-LD document of the project carries it inline (keys sorted,
+    indented one level below "@context"): the document reads offline, in any JSON-LD 1.0 or 1.1 processor."""
+    return json.dumps(context, ensure_ascii=False, sort_keys=True, indent=1).replace("\n", "\n ")
+
+
+def jsonld(graph: Statements, context: dict) -> bytes:
+    """Compact JSON-LD: {"@context": {the context, inline}, "@graph": [nodes sorted by id]}."""
     triples = sorted(statements(graph), key=lambda t: t.subject.value)
-    parts = JsonLdParts(context_url, context)
+    parts = JsonLdParts(context)
     return parts.head() + parts.part(triples) + parts.tail()
 
 
 class JsonLdParts:
     """Compact JSON-LD written a part at a time (`head`, `part` for each chunk of statements whose subjects
-    are whole and in order, `tail`): {"@context": URL, "@graph": [...]} with one node per line, keys sorted,
-    as the server writes it. The C JSON encoder writes each node (the indenting one is ten times slower and
-    leaves reference cycles behind each call)."""
+    are whole and in order, `tail`): {"@context": {...}, "@graph": [...]} with the context inline and one node per
+    line, keys sorted, as the server writes it. The C JSON encoder writes each node (the indenting one is ten times
+    slower and leaves reference cycles behind each call)."""
 
-    def __init__(self, context_url: str, context: dict):
-        self.context_url, self.compactor, self.first = context_url, _Compactor(context), True
+    def __init__(self, context: dict):
+        self.context, self.compactor, self.first = context["@context"], _Compactor(context), True
 
     def head(self) -> bytes:
-        return b'{\n "@context": ' + json.dumps(self.context_url, ensure_ascii=False).encode() + b',\n "@graph": ['
+        return b'{\n "@context": ' + inline_context(self.context).encode() + b',\n "@graph": ['
 
     def part(self, triples: Sequence[ox.Triple]) -> bytes:
         by_subject: dict[str, list] = {}

@@ -119,7 +119,6 @@ class GraphWriter:
     def __init__(self, minter: Minter, files: ReleasedFiles):
         self.minter, self.files = minter, files
         self.context = load_context(minter.base)
-        self.context_url = minter.base + "context.jsonld"
         self.dumps: list[GraphDump] = []
 
     def graph(self, name: str, graph: Statements, stem: str | None, *, full: bool = False) -> None:
@@ -132,7 +131,7 @@ class GraphWriter:
             self.files[f"{stem}.ttl"] = turtle(triples, self.minter.base)
             if full:
                 self.files[f"{stem}.nt.gz"] = compressed
-                self.files[f"{stem}.jsonld"] = jsonld(triples, self.context_url, self.context)
+                self.files[f"{stem}.jsonld"] = jsonld(triples, self.context)
         self.dumps.append(GraphDump(self.minter.graph(name), compressed, lines.count(b"\n")))
 
     def documents(self, documents: Sequence[Document], facts: Callable[[str], DocumentFacts],
@@ -157,7 +156,7 @@ class GraphWriter:
     def write_whole(self) -> int:
         """dataset.nt.gz, .ttl, .jsonld and .nq, written a part at a time in one pass over the merged
         graphs; returns the number of triples."""
-        as_turtle, as_jsonld = TurtleParts(self.minter.base), JsonLdParts(self.context_url, self.context)
+        as_turtle, as_jsonld = TurtleParts(self.minter.base), JsonLdParts(self.context)
         lines = 0
         with self.files.parts("dataset.nt.gz", compress=True) as nt, self.files.parts("dataset.ttl") as ttl, \
                 self.files.parts("dataset.jsonld") as js:

@@ -452,16 +452,15 @@ def make_fixture_build(out: Path, base: str = "https://w3id.org/crime-congress/"
     for _, graph in named:
         whole += graph
     context = load_context(base)
-    context_url = base + "context.jsonld"
     files: dict[str, bytes] = {"ontology.ttl": turtle(named[0][1]), "taxonomy.ttl": turtle(named[1][1]),
                                "authorities.ttl": turtle(named[2][1])}
     for slug, graph in documents:
         files[f"doc/{slug}.ttl"] = turtle(graph)
         files[f"doc/{slug}.nt.gz"] = gzipped(ntriples(graph))
-        files[f"doc/{slug}.jsonld"] = jsonld(graph, context_url, context)
+        files[f"doc/{slug}.jsonld"] = jsonld(graph, context)
     files["dataset.ttl"] = turtle(whole)
     files["dataset.nt.gz"] = gzipped(ntriples(whole))
-    files["dataset.jsonld"] = jsonld(whole, context_url, context)
+    files["dataset.jsonld"] = jsonld(whole, context)
     files["dataset.nq"] = nquads(named)
     files["context.jsonld"] = (json.dumps(context, indent=2, ensure_ascii=False) + "\n").encode()
     released = ReleasedFiles(MemoryTree())

@@ -86,16 +86,13 @@ def _triples_oxigraph(path: Path, fmt) -> set:
     return {(t.subject.value, t.predicate.value, _ox_object(t.object)) for t in ox.parse(path=str(path), format=fmt)}
 
 
-def _triples_pyld(path: Path, context_path: Path) -> set:
+def _triples_pyld(path: Path) -> set:
     from pyld import jsonld
 
-    context = json.loads(context_path.read_text())
+    def offline(url, options=None):
+        raise AssertionError(f"the document asked for {url}: a JSON-LD file must read offline")
 
-    def loader(url, options=None):
-        assert url == BASE + "context.jsonld", url
-        return {"contextUrl": None, "documentUrl": url, "document": context}
-
-    nquads = jsonld.to_rdf(json.loads(path.read_text()), {"format": "application/n-quads", "documentLoader": loader})
+    nquads = jsonld.to_rdf(json.loads(path.read_text()), {"format": "application/n-quads", "documentLoader": offline})
     graph = Graph()
     graph.parse(data=nquads, format="nt")
     return {(str(s), str(p), o.n3()) for s, p, o in graph}
@@ -103,12 +100,23 @@ def _triples_pyld(path: Path, context_path: Path) -> set:
 
 @pytest.mark.parametrize("name", ["dataset", "doc/doha-declaration-2015", "doc/kyoto-declaration-2021"])
 def test_exports_are_the_same_graph(fresh_build, name):
-    """Turtle (rdflib and oxigraph), N-Triples and JSON-LD (pyld, an independent processor) hold the same triples."""
+    """Turtle (rdflib and oxigraph), N-Triples and JSON-LD (pyld, rdflib and oxigraph, each offline: the context is
+    inline) hold the same triples."""
     reference = _triples_rdflib(fresh_build / f"{name}.nt.gz", "nt")
     assert reference
     assert _triples_rdflib(fresh_build / f"{name}.ttl", "turtle") == reference
     assert _triples_oxigraph(fresh_build / f"{name}.ttl", ox.RdfFormat.TURTLE) == reference
-    assert _triples_pyld(fresh_build / f"{name}.jsonld", fresh_build / "context.jsonld") == reference
+    assert _triples_pyld(fresh_build / f"{name}.jsonld") == reference
+    assert _triples_rdflib(fresh_build / f"{name}.jsonld", "json-ld") == reference
+    assert _triples_oxigraph(fresh_build / f"{name}.jsonld", ox.RdfFormat.JSON_LD) == reference
+
+
+def test_json_ld_files_carry_their_context_and_need_no_json_ld_1_1(fresh_build):
+    published = json.loads((fresh_build / "context.jsonld").read_text())["@context"]
+    assert "@version" not in published           # no JSON-LD 1.1 feature is used, so 1.0 processors read it too
+    for path in sorted(fresh_build.rglob("*.jsonld")):
+        if path.name != "context.jsonld":
+            assert json.loads(path.read_text())["@context"] == published, path
 
 
 def test_nquads_holds_one_graph_per_document_and_the_vocabularies(fresh_build, corpus):

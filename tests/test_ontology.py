@@ -184,6 +184,28 @@ def test_hermit_finds_the_ontology_consistent():
     assert result.consistent and result.triples > 500
 
 
+# the datatypes of the OWL 2 datatype map (OWL 2 Structural Specification, section 4) that the ontology may name
+OWL2_DATATYPES = {"rdfs:Literal", "rdf:PlainLiteral", "rdf:XMLLiteral", "rdf:langString", "owl:real", "owl:rational",
+                  "xsd:decimal", "xsd:integer", "xsd:nonNegativeInteger", "xsd:nonPositiveInteger",
+                  "xsd:positiveInteger", "xsd:negativeInteger", "xsd:long", "xsd:int", "xsd:short", "xsd:byte",
+                  "xsd:unsignedLong", "xsd:unsignedInt", "xsd:unsignedShort", "xsd:unsignedByte", "xsd:double",
+                  "xsd:float", "xsd:string", "xsd:normalizedString", "xsd:token", "xsd:language", "xsd:Name",
+                  "xsd:NCName", "xsd:NMTOKEN", "xsd:boolean", "xsd:hexBinary", "xsd:base64Binary", "xsd:anyURI",
+                  "xsd:dateTime", "xsd:dateTimeStamp"}
+
+
+def test_the_ontology_names_only_owl2_datatypes(ontology):
+    # OWL 2 DL: a range outside the datatype map must be declared, and HermiT refuses it by default
+    names = {ontology.namespace_manager.normalizeUri(o) for s, o in ontology.subject_objects(RDFS.range)
+             if (s, RDF.type, OWL.DatatypeProperty) in ontology}
+    assert names and names <= OWL2_DATATYPES, names - OWL2_DATATYPES
+
+
+def test_hermit_reads_the_ontology_with_its_default_settings():
+    from crimecongress.reasoning import check_consistency
+    assert check_consistency(ONTOLOGY, strict_datatypes=True).consistent
+
+
 def test_hermit_finds_ontology_taxonomy_and_authorities_consistent(tmp_path):
     from crimecongress.reasoning import check_consistency
     from crimecongress.rdf.vocabulary import authorities_graph, taxonomy_graph

@@ -36,6 +36,9 @@ EXPECTED: dict[str, list[tuple[str, str, str]]] = {
     "DocumentOperativeParagraph": [("DocumentOperativeParagraph", "doc/fixture-other-2031", V)],
     "ResolutionSymbolForm": [("ResolutionSymbolForm", "doc/fixture-declaration-2030", V)],
     "ResolutionDate": [("ResolutionDate", "doc/fixture-declaration-2030", V)],
+    "YearForm": [("YearForm", "doc/fixture-declaration-2030", V)],
+    "StartDateForm": [("StartDateForm", "meeting/fixture-meeting-2030", V)],
+    "EndDateForm": [("EndDateForm", "meeting/fixture-meeting-2030", V)],
     "AdoptedInResolution": [("AdoptedInResolution", "doc/fixture-declaration-2030", V)],
     # unit-core.ttl
     "UnitDocument": [("UnitDocument", D + "para/2/c", V)],

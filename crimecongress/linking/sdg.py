@@ -174,15 +174,16 @@ def sdg_graph(catalogue: SdgCatalogue, minter: Minter) -> Graph:
     Typed sdgo:Goal/Target/Indicator (the UN SDG ontology) and skos:Concept in the UN's scheme; skos:notation
     typed sdgo:SDGCodeCompact (and sdgo:SDGCodePerm for indicators); the official English text as
     skos:prefLabel (goals also get their short title as skos:altLabel); skos:broader indicator -> target -> goal
-    and sdgo:hasTarget / sdgo:hasIndicator down. An indicator shared by two targets (15.7.1 = 15.c.1) is one
+    and, down, skos:narrower and sdgo:hasTarget / sdgo:hasIndicator; the scheme its title as skos:prefLabel. An indicator shared by two targets (15.7.1 = 15.c.1) is one
     concept with two notations and two broader targets. Indicators without a verified permanent code are not
     published; their target says so in a skos:note."""
     graph = Graph()
     bind_prefixes(graph, minter)
     graph.namespace_manager.bind("sdgo", SDGO, override=True, replace=True)
     graph.add((SCHEME, RDF.type, SKOS.ConceptScheme))
-    graph.add((SCHEME, DCTERMS.title, Literal(
-        "A Knowledge Organization System for the United Nations Sustainable Development Goals", lang="en")))
+    title = Literal("A Knowledge Organization System for the United Nations Sustainable Development Goals", lang="en")
+    graph.add((SCHEME, DCTERMS.title, title))
+    graph.add((SCHEME, SKOS.prefLabel, title))
     for goal in catalogue.goals:
         g = URIRef(goal.iri)
         _concept(graph, g, SDGO.Goal, goal.code, goal.title)
@@ -193,6 +194,7 @@ def sdg_graph(catalogue: SdgCatalogue, minter: Minter) -> Graph:
             t = URIRef(target.iri)
             _concept(graph, t, SDGO.Target, target.code, target.text)
             graph.add((t, SKOS.broader, g))
+            graph.add((g, SKOS.narrower, t))
             graph.add((g, SDGO.hasTarget, t))
             unpublished = []
             for indicator in target.indicators:
@@ -203,6 +205,7 @@ def sdg_graph(catalogue: SdgCatalogue, minter: Minter) -> Graph:
                 _concept(graph, i, SDGO.Indicator, indicator.code, indicator.text)
                 graph.add((i, SKOS.notation, Literal(indicator.permanent_code, datatype=SDGO.SDGCodePerm)))
                 graph.add((i, SKOS.broader, t))
+                graph.add((t, SKOS.narrower, i))
                 graph.add((t, SDGO.hasIndicator, i))
             for indicator in unpublished:
                 graph.add((t, SKOS.note, Literal(

@@ -16,6 +16,8 @@ from typing import Iterable, NamedTuple, Union
 
 import pyoxigraph as ox
 
+from ..export import inline_context
+
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 XSD = "http://www.w3.org/2001/XMLSchema#"
 XSD_STRING = XSD + "string"
@@ -274,10 +276,10 @@ _CONTEXT_TEXT: dict[int, tuple[object, str]] = {}
 
 
 def _context_text(context_ref) -> str:
-    """The JSON text of the context (or of its URL), indented one level; computed once per context object."""
+    """The JSON text of the context, indented one level; computed once per context object."""
     cached = _CONTEXT_TEXT.get(id(context_ref))
     if cached is None or cached[0] is not context_ref:
-        text = json.dumps(context_ref, ensure_ascii=False, sort_keys=True, indent=1).replace("\n", "\n ")
+        text = inline_context(context_ref)
         cached = (context_ref, text)
         _CONTEXT_TEXT[id(context_ref)] = cached
     return cached[1]
@@ -287,7 +289,7 @@ def jsonld(triples: Iterable[Triple], compactor: Compactor, context_ref) -> byte
     """{"@context": context_ref, "@graph": [nodes sorted by id]}, one node per line with sorted keys:
     deterministic bytes, written by the C JSON encoder.
 
-    `context_ref` is the context itself (a dict, so the document reads offline) or its URL."""
+    `context_ref` is the context itself, written inline so that the document reads offline."""
     by_subject: dict[Term, list] = {}
     for s, p, o in set(triples):
         by_subject.setdefault(s, []).append((p, o))

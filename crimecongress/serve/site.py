@@ -1,7 +1,7 @@
 """`crimecongress site`: the same pages and RDF as `serve`, written out as a static site.
 
 Layout: one folder per IRI path ({base}doc/x/para/5 -> doc/x/para/5/) holding index.html, index.ttl,
-index.jsonld (its @context is the published context's URL, {base}context.jsonld) and index.nt; the home
+index.jsonld (its @context inline, so that it reads offline) and index.nt; the home
 page, the lists and the query page; context.jsonld; the build's files under dataset/ (the dump IRIs of the
 VoID description); the stylesheet and script under _static/; and the rewrite rules a static host needs for
 content negotiation: .htaccess (Apache) and nginx.conf (nginx). Sub-resources (tag evidence, source spans...)
@@ -117,7 +117,6 @@ def write_site(build_dir: Path, out_dir: Path, *, base: str | None = None, dumps
     app.pages.endpoint = app.base + "sparql"
     app.pages.live = False
     app.static_links = True
-    app.context_ref = app.base + "context.jsonld"     # served at the top level (and under dataset/)
     count = write_tree_atomically(out_dir, site_files(app, dumps=dumps), what="site", progress=progress)
     return SiteResult(out_dir, len(resources(app)), count, time.perf_counter() - started)
 

@@ -269,7 +269,8 @@ def publish(endpoint, graph_store, update, protocol, build_dir, timeout, verify,
 @click.option("--query-timeout", type=click.FloatRange(0.1, 3600), default=10.0, show_default=True, metavar="S",
               help="Seconds a SPARQL query may run before it is stopped (503).")
 @click.option("--max-results", type=click.IntRange(1), default=10000, show_default=True, metavar="N",
-              help="Rows (or triples) a query returns at most; more are cut off (header X-SPARQL-MaxRows).")
+              help="Rows (or triples) a query may return; an answer with more is refused whole with 400 (and the "
+                   "header X-SPARQL-MaxRows), never cut short.")
 @click.option("--workers", type=click.IntRange(1, 64), default=2, show_default=True,
               help="SPARQL worker processes kept warm (each holds its own copy of the store).")
 @click.option("--max-workers", type=click.IntRange(1, 64), default=None, metavar="N",

@@ -136,13 +136,22 @@ class GraphWriter:
 
     def documents(self, documents: Sequence[Document], facts: Callable[[str], DocumentFacts],
                   footnotes: Mapping[str, tuple[str, ...]] | None, tags: Sequence[Tag]) -> None:
-        """Each document's graph, with its tags, written and dropped in turn."""
+        """Each document's graph, with its tags, written and dropped in turn; then the "sources" graph.
+
+        A source file holds several documents (the compendium holds five), so its description (type, file name,
+        sha256) goes into the "sources" graph once instead of into each document's graph: in the union of the
+        graphs every statement then comes once, and COUNT(*) over it is the dataset's number of triples."""
         from .rdf.tags import tags_by_document
         document_tags = tags_by_document(tags, {unit.iri: d.slug for d in documents for unit in d.units})
+        source_files = {ox.NamedNode(self.minter.source_file(m.file)) for d in documents for m in d.manifestations}
+        described: set[ox.Triple] = set()
         for document in documents:
             triples = document_statements(document, facts(document.slug), self.minter, footnotes,
                                           document_tags.get(document.slug, ()))
-            self.graph(document.slug, triples, f"doc/{document.slug}", full=True)
+            described.update(t for t in triples if t.subject in source_files)
+            own = [t for t in triples if t.subject not in source_files]
+            self.graph(document.slug, own, f"doc/{document.slug}", full=True)
+        self.graph("sources", list(described), "sources")
 
     def whole(self) -> Iterator[bytes]:
         """The whole dataset as sorted N-Triples in chunks that end where a subject does (a statement in

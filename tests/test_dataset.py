@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
-from rdflib import Graph, Literal
+from rdflib import Graph, Literal, URIRef
 
 from conftest import ROOT
 
@@ -122,9 +122,20 @@ def test_json_ld_files_carry_their_context_and_need_no_json_ld_1_1(fresh_build):
 def test_nquads_holds_one_graph_per_document_and_the_vocabularies(fresh_build, corpus):
     names = {q.graph_name.value for q in ox.parse(path=str(fresh_build / "dataset.nq"), format=ox.RdfFormat.N_QUADS)}
     expected = {BASE + "graph/" + d.slug for d in corpus.documents}
-    expected |= {BASE + "graph/" + name for name in ("ontology", "taxonomy", "authorities", "sdg", "sdg-crosswalk",
-                                                      "sdg-links", "lineage")}
+    expected |= {BASE + "graph/" + name for name in ("ontology", "taxonomy", "authorities", "sources", "sdg",
+                                                      "sdg-crosswalk", "sdg-links", "lineage")}
     assert names == expected
+
+
+def test_the_union_of_the_graphs_has_each_statement_once(fresh_build):
+    # SPARQL over the union default graph counts a statement once per graph that holds it: no statement is in two
+    # graphs, so COUNT(*) over a full scan is the number of triples the VoID description gives
+    quads = [q for q in ox.parse(path=str(fresh_build / "dataset.nq"), format=ox.RdfFormat.N_QUADS)]
+    triples = {(q.subject, q.predicate, q.object) for q in quads}
+    assert len(quads) == len(triples)
+    void = Graph().parse(fresh_build / "void.ttl", format="turtle")
+    dataset = URIRef(BASE + "dataset")
+    assert int(void.value(dataset, URIRef("http://rdfs.org/ns/void#triples"))) == len(triples)
 
 
 def _ox_triples(path: Path) -> set:

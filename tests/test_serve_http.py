@@ -128,13 +128,16 @@ def test_default_graph_uri_restricts_the_dataset(server):
     assert json.loads(body)["results"]["bindings"][0]["n"]["value"] == "1"
 
 
-def test_results_are_cut_at_max_results_with_a_header(server):
-    # the session server runs with --max-results 500
+def test_an_answer_over_max_results_is_refused_not_cut(server):
+    # the session server runs with --max-results 500: a 200 is always the whole answer
     status, headers, body = server.get("/sparql?" + urlencode({"query": "SELECT * WHERE { ?s ?p ?o }"}),
                                        accept="application/sparql-results+json")
-    assert status == 200
+    assert status == 400 and headers["x-sparql-maxrows"] == "500"
+    assert b"more than 500 rows" in body and b"OFFSET" in body
+    status, headers, body = server.get("/sparql?" + urlencode({"query": "SELECT * WHERE { ?s ?p ?o } LIMIT 500"}),
+                                       accept="application/sparql-results+json")
+    assert status == 200 and "x-sparql-maxrows" not in headers
     assert len(json.loads(body)["results"]["bindings"]) == 500
-    assert headers["x-sparql-maxrows"] == "500"
 
 
 # --- SPARQL: refusals ----------------------------------------------------------------------------------------------

@@ -69,7 +69,19 @@ def test_ask_and_construct(engine):
     ask = engine.run({"query": "ASK { ?s ?p ?o }", "accept": "application/sparql-results+xml", "timeout": 10,
                       "timeout_label": "10", "max_results": 10})
     assert b"<boolean>true</boolean>" in ask["body"]
-    graph = engine.run({"query": "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o } LIMIT 40", "accept": "text/turtle",
+    graph = engine.run({"query": "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o } LIMIT 25", "accept": "text/turtle",
                         "timeout": 10, "timeout_label": "10", "max_results": 25})
-    assert graph["status"] == 200 and graph["headers"] == {"X-SPARQL-MaxRows": "25"}
+    assert graph["status"] == 200 and graph["headers"] == {}
     assert len(list(ox.parse(graph["body"], ox.RdfFormat.TURTLE))) == 25
+
+
+@pytest.mark.parametrize("query, what", [
+    ("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o } LIMIT 40", "triples"),
+    ("SELECT ?s WHERE { ?s ?p ?o } LIMIT 40", "rows"),
+])
+def test_an_answer_over_the_row_limit_is_refused_whole(engine, query, what):
+    # a 200 is the whole answer: one cut short would be taken as complete
+    refused = engine.run({"query": query, "accept": "text/turtle, application/sparql-results+json", "timeout": 10,
+                          "timeout_label": "10", "max_results": 25})
+    assert refused["status"] == 400 and refused["headers"] == {"X-SPARQL-MaxRows": "25"}
+    assert f"more than 25 {what}".encode() in refused["body"] and b"LIMIT 25" in refused["body"]

@@ -471,7 +471,7 @@ class App:
         headers = [(k, v) for k, v in outcome.headers.items() if k != "X-Format"]
         headers.append(("Vary", "Accept"))
         if outcome.headers.get("X-Format") == "html" and outcome.status == 200:
-            body = self.pages.sparql_results(query, outcome.body, outcome.headers.get("X-SPARQL-MaxRows"))
+            body = self.pages.sparql_results(query, outcome.body)
             return Response(200, body, headers + [("Content-Type", HTML), ("Content-Security-Policy", CSP)])
         return Response(outcome.status, outcome.body, headers + [("Content-Type", outcome.media_type)])
 

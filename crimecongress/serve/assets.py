@@ -169,7 +169,7 @@ QUERY_JS = """\
     return td;
   }
 
-  function show(data, ms, truncated) {
+  function show(data, ms) {
     results.textContent = "";
     if (typeof data.boolean === "boolean") {
       status.textContent = "ASK: " + data.boolean + " (" + ms + " ms)";
@@ -183,8 +183,7 @@ QUERY_JS = """\
     var body = table.createTBody();
     rows.forEach(function (row) { var tr = body.insertRow(); vars.forEach(function (v) { tr.appendChild(cell(row[v])); }); });
     results.appendChild(table);
-    status.textContent = rows.length + " row" + (rows.length === 1 ? "" : "s") + " in " + ms + " ms" +
-      (truncated ? " (cut off at " + truncated + " rows)" : "");
+    status.textContent = rows.length + " row" + (rows.length === 1 ? "" : "s") + " in " + ms + " ms";
   }
 
   function run(event) {
@@ -197,7 +196,6 @@ QUERY_JS = """\
       headers: { "Content-Type": "application/sparql-query", "Accept": "application/sparql-results+json, text/turtle;q=0.9" },
       body: box.value
     }).then(function (response) {
-      var truncated = response.headers.get("X-SPARQL-MaxRows");
       if (!response.ok) {
         return response.text().then(function (text) { throw new Error(response.status + " " + text); });
       }
@@ -208,7 +206,7 @@ QUERY_JS = """\
           status.textContent = "Done in " + (Date.now() - started) + " ms";
         });
       }
-      return response.json().then(function (data) { show(data, Date.now() - started, truncated); });
+      return response.json().then(function (data) { show(data, Date.now() - started); });
     }).catch(function (error) {
       status.textContent = "";
       var p = document.createElement("p"); p.className = "notice error"; p.textContent = error.message;

@@ -938,7 +938,7 @@ instruments, actors and SDG targets it concerns, and why. Every address answers 
                           body_attrs=f' data-base="{e(self.d.base)}" data-mount="{e(self.mount)}" '
                                      f'data-prefixes="{e(prefixes)}"')
 
-    def sparql_results(self, query: str, payload: bytes, truncated: str | None) -> bytes:
+    def sparql_results(self, query: str, payload: bytes) -> bytes:
         data = json.loads(payload)
         if "boolean" in data:
             table = f"<p id='answer'>ASK: <strong>{'true' if data['boolean'] else 'false'}</strong></p>"
@@ -961,8 +961,7 @@ instruments, actors and SDG targets it concerns, and why. Every address answers 
                         cells.append(f"<td>{e(term['value'])}{f' <span class=count>@{e(lang)}</span>' if lang else ''}</td>")
                 body.append("<tr>" + "".join(cells) + "</tr>")
             table = f"<table id='results-table'><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
-            count = f"{len(rows)} row{'s' if len(rows) != 1 else ''}" + (
-                f" (cut off at {e(truncated)} rows)" if truncated else "")
+            count = f"{len(rows)} row{'s' if len(rows) != 1 else ''}"
         page = (f"<h1>Query results</h1><p class='small'>{count}</p>{table}<h2>Query</h2>"
                 f"<form action='{e(self.endpoint)}' method='get'><textarea id='query' name='query' "
                 f"spellcheck='false' aria-label='SPARQL query'>{e(query)}</textarea>"

@@ -43,6 +43,15 @@ def answer(status: int, body: bytes | str, media_type: str = "text/plain; charse
     return {"status": status, "type": media_type, "body": body, "headers": headers}
 
 
+def too_many(limit: int, what: str) -> dict:
+    """An answer over the row limit is refused whole, never cut short: a client that reads a 200 takes it as the
+    whole answer."""
+    return answer(400, f"The answer has more than {limit:,} {what}, the row limit of this endpoint, so it is not "
+                       f"sent. Ask for fewer: add LIMIT {limit} and page with OFFSET, narrow the patterns, or count "
+                       f"with COUNT. The dumps (dataset.nq, dataset.ttl) hold the whole dataset.\n",
+                  **{"X-SPARQL-MaxRows": str(limit)})
+
+
 class Engine:
     def __init__(self, config: dict):
         self.store = ox.Store()
@@ -85,19 +94,15 @@ class Engine:
             return not_acceptable(SELECT_FORMATS)
         variables = [v.value for v in solutions.variables]
         rows = []
-        truncated = False
         for n, solution in enumerate(solutions):
             if n >= limit:
-                truncated = True
-                break
+                return too_many(limit, "rows")
             rows.append([None if solution[i] is None else from_ox(solution[i]) for i in range(len(variables))])
             if n % CHECK_EVERY == 0 and time.monotonic() > deadline:
                 raise Timeout()
-        headers = {"X-SPARQL-MaxRows": str(limit)} if truncated else {}
         writer = {"json": select_json, "html": select_json, "xml": select_xml, "csv": select_csv,
                   "tsv": select_tsv}[fmt]
-        return answer(200, writer(variables, rows), media_type(fmt), **headers, **({"X-Format": "html"}
-                                                                                    if fmt == "html" else {}))
+        return answer(200, writer(variables, rows), media_type(fmt), **({"X-Format": "html"} if fmt == "html" else {}))
 
     def boolean(self, value: bool, accept: str) -> dict:
         fmt = choose(accept, SELECT_FORMATS, SELECT_ALIASES)
@@ -118,19 +123,16 @@ class Engine:
         if fmt is None:
             return not_acceptable(GRAPH_FORMATS)
         rows = []
-        truncated = False
         for n, triple in enumerate(triples):
             if n >= limit:
-                truncated = True
-                break
+                return too_many(limit, "triples")
             rows.append((from_ox(triple.subject), from_ox(triple.predicate), from_ox(triple.object)))
             if n % CHECK_EVERY == 0 and time.monotonic() > deadline:
                 raise Timeout()
-        headers = {"X-SPARQL-MaxRows": str(limit)} if truncated else {}
         if fmt == "html":
             fmt = "ttl"
         body = serialise(fmt, rows, self.prefixes, self.compactor, self.context)
-        return answer(200, body, media_type(fmt), **headers)
+        return answer(200, body, media_type(fmt))
 
 
 def media_type(fmt: str) -> str:

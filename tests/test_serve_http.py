@@ -311,7 +311,8 @@ def test_head_has_headers_and_no_body(server):
 @pytest.mark.parametrize("path, name, media", [
     ("/dataset.ttl", "dataset.ttl", "text/turtle"), ("/dataset.nq", "dataset.nq", "application/n-quads"),
     ("/dataset.nt.gz", "dataset.nt.gz", "application/gzip"), ("/dataset.jsonld", "dataset.jsonld", "application/ld+json"),
-    ("/void.ttl", "void.ttl", "text/turtle"), ("/context.jsonld", "context.jsonld", "application/ld+json"),
+    ("/void.ttl", "void.ttl", "text/turtle"), ("/.well-known/void", "void.ttl", "text/turtle"),
+    ("/context.jsonld", "context.jsonld", "application/ld+json"),
     ("/dataset/dataset.ttl", "dataset.ttl", "text/turtle"),
     ("/dataset/doc/doha-declaration-2015.ttl", "doc/doha-declaration-2015.ttl", "text/turtle"),
 ])

@@ -197,6 +197,9 @@ class App:
             out["/dataset/" + name] = path
             if "/" not in name:
                 out["/" + name] = path
+        if "/void.ttl" in out:
+            # the well-known address of a dataset's VoID description (VoID, section 7.2; RFC 8615)
+            out["/.well-known/void"] = out["/void.ttl"]
         return out
 
     # --- entry point ------------------------------------------------------------------------------------------------

@@ -140,15 +140,6 @@ def themes_figure(corpus: Corpus, tags, vocabulary) -> bytes:
             by_unit.setdefault(tag.unit, set()).add(tag.slug)
     themes = {t.slug: t for t in vocabulary.themes}
 
-    def broader_closure(slug: str) -> set[str]:
-        found, todo = set(), [slug]
-        while todo:
-            for parent in themes[todo.pop()].broader:
-                if parent not in found:
-                    found.add(parent)
-                    todo.append(parent)
-        return found
-
     agenda = ("crime-prevention", "criminal-justice", "rule-of-law", "international-cooperation")
     tops = [t for t in vocabulary.themes if t.is_top]
     tops.sort(key=lambda t: (agenda.index(t.slug) if t.slug in agenda else len(agenda), t.notation))
@@ -157,7 +148,7 @@ def themes_figure(corpus: Corpus, tags, vocabulary) -> bytes:
         # the themes filed under the top one (first broader, at any depth), in notation order: a tree, depth first
         members = [top] + sorted((t for t in vocabulary.themes if t.notation.startswith(top.notation + ".")),
                                  key=lambda t: t.notation.split("."))
-        under = {top.slug} | {t.slug for t in vocabulary.themes if top.slug in broader_closure(t.slug)}
+        under = {top.slug} | {t.slug for t in vocabulary.themes if top.slug in vocabulary.ancestors(t.slug)}
         for theme in members:
             wanted = under if theme is top else {theme.slug}
             counts = tuple(sum(1 for iri in col if wanted & by_unit.get(iri, set())) for col in columns)

@@ -6,7 +6,6 @@ Run: .venv/bin/python -m pytest tests/test_sdg_labels.py
 """
 from __future__ import annotations
 
-import random
 from collections import Counter
 from pathlib import Path
 
@@ -15,6 +14,7 @@ import yaml
 
 from crimecongress.ids import DEFAULT as MINTER
 from crimecongress.linking.sdg import load_catalogue
+from graded_labels import alternating_halves, check_grades, seeded_draw
 
 LABELS = Path(__file__).resolve().parent / "fixtures" / "sdg-labels.yaml"
 DRAW_SEED, PER_DOCUMENT, SPLIT_SEED = 2030, 6, 2031
@@ -47,11 +47,7 @@ def test_structure(labels):
         assert label["sample"] in {"random", "purposive"}, where
         assert not purposive or label["case"] in HARD_CASES, where
         assert label["half"] in {"tune", "heldout"}, where
-        required, acceptable = label["required"], label["acceptable"]
-        assert all(isinstance(t, str) for t in required + acceptable), where
-        assert len(set(required)) == len(required) and len(set(acceptable)) == len(acceptable), where
-        assert not set(required) & set(acceptable), f"{where}: a target is both required and acceptable"
-        assert isinstance(label["note"], str) and label["note"].strip() and "\n" not in label["note"], where
+        check_grades(label, "target")
     assert len({l["unit"] for l in labels}) == len(labels), "a unit is labelled twice"
 
 
@@ -71,10 +67,7 @@ def test_targets_exist(labels):
 
 
 def test_random_sample_is_the_stated_draw(labels, corpus):
-    drawn = []
-    for document in corpus.documents:
-        frame = [u.iri for u in document.units if u.kind.value in FRAME_KINDS]
-        drawn += random.Random(DRAW_SEED).sample(frame, PER_DOCUMENT)
+    drawn = seeded_draw(corpus, FRAME_KINDS, DRAW_SEED, PER_DOCUMENT)
     assert [iri(l["unit"]) for l in labels if l["sample"] == "random"] == drawn
 
 
@@ -91,13 +84,8 @@ def test_counts(labels, corpus):
 def split(labels):
     """The halves as SDG-LABELS.md states them: strata (sample, has a required target) in file order, each shuffled
     with a fixed seed, concatenated, then alternately tune and heldout."""
-    order = []
-    for sample in ("random", "purposive"):
-        for positive in (True, False):
-            stratum = [l["unit"] for l in labels if l["sample"] == sample and bool(l["required"]) == positive]
-            random.Random(SPLIT_SEED).shuffle(stratum)
-            order += stratum
-    return {unit: "tune" if i % 2 == 0 else "heldout" for i, unit in enumerate(order)}
+    return alternating_halves(([l["unit"] for l in labels if l["sample"] == sample and bool(l["required"]) == positive]
+                               for sample in ("random", "purposive") for positive in (True, False)), SPLIT_SEED)
 
 
 def test_halves_are_the_stated_split_and_balanced(labels):

@@ -7,7 +7,6 @@ Run: .venv/bin/python -m pytest tests/test_top_theme_labels.py
 """
 from __future__ import annotations
 
-import random
 from collections import Counter
 from pathlib import Path
 
@@ -15,6 +14,7 @@ import pytest
 import yaml
 
 from crimecongress.ids import DEFAULT as MINTER
+from graded_labels import alternating_halves, check_grades, seeded_draw
 
 ROOT = Path(__file__).resolve().parents[1]
 LABELS = ROOT / "tests" / "fixtures" / "top-theme-labels.yaml"
@@ -45,12 +45,7 @@ def test_structure(labels):
         where = label.get("unit")
         assert set(label) == KEYS, where
         assert label["half"] in {"tune", "heldout"}, where
-        required, acceptable = label["required"], label["acceptable"]
-        assert isinstance(required, list) and isinstance(acceptable, list), where
-        assert all(isinstance(t, str) for t in required + acceptable), where
-        assert len(set(required)) == len(required) and len(set(acceptable)) == len(acceptable), where
-        assert not set(required) & set(acceptable), f"{where}: a concept is both required and acceptable"
-        assert isinstance(label["note"], str) and label["note"].strip() and "\n" not in label["note"], where
+        check_grades(label, "concept")
     assert len({l["unit"] for l in labels}) == len(labels), "a unit is labelled twice"
 
 
@@ -74,11 +69,7 @@ def test_slugs_are_the_four_top_concepts(labels):
 
 
 def test_sample_is_the_stated_draw(labels, corpus):
-    drawn = []
-    for document in corpus.documents:
-        frame = [u.iri for u in document.units if u.kind.value in FRAME_KINDS]
-        drawn += random.Random(DRAW_SEED).sample(frame, PER_DOCUMENT)
-    assert [iri(l["unit"]) for l in labels] == drawn
+    assert [iri(l["unit"]) for l in labels] == seeded_draw(corpus, FRAME_KINDS, DRAW_SEED, PER_DOCUMENT)
 
 
 def test_counts(labels, corpus):
@@ -94,12 +85,8 @@ def test_counts(labels, corpus):
 def split(labels):
     """The halves as TOP-THEME-LABELS.md states them: strata (has a required concept or not) in file order, each
     shuffled with a fixed seed, concatenated positive then none, then alternately tune and heldout."""
-    order = []
-    for positive in (True, False):
-        stratum = [l["unit"] for l in labels if bool(l["required"]) == positive]
-        random.Random(SPLIT_SEED).shuffle(stratum)
-        order += stratum
-    return {unit: "tune" if i % 2 == 0 else "heldout" for i, unit in enumerate(order)}
+    return alternating_halves(([l["unit"] for l in labels if bool(l["required"]) == positive]
+                               for positive in (True, False)), SPLIT_SEED)
 
 
 def test_halves_are_the_stated_split_and_balanced(labels):

@@ -4,6 +4,9 @@ targets that exist and are of the right kind, `continues` targets in an earlier 
 tests/test_lineage_labels_2.py and tests/test_lineage_labels_3.py."""
 from __future__ import annotations
 
+import copy
+from typing import Callable
+
 from crimecongress.ids import DEFAULT_BASE
 
 DOC = DEFAULT_BASE + "doc/"
@@ -74,3 +77,23 @@ def _target_problems(name, where, source, targets, units, facts) -> list[str]:
             if earlier.kind != "declaration" or earlier.year >= facts[source_slug].year:
                 found.append(f"{where}: target {target} is not in an earlier declaration")
     return found
+
+
+def check_the_rules_catch_broken_labels(labels: dict, check: Callable[[dict], list[str]], *, labelled_before: str,
+                                        bad_half: str, half_message: str) -> None:
+    """Each rule rejects a label that breaks it, so a clean result means something: `check` is the file's
+    `problems`; `labelled_before` a source of an earlier set; `bad_half` a half the file does not allow."""
+    broken = copy.deepcopy(labels)
+    broken["continues"][0]["targets"] = ["vienna-declaration-2000/para/999"]
+    broken["continues"][1]["targets"] = ["kyoto-declaration-2021/para/1"]        # later, not earlier
+    broken["continues"][2]["targets"] = ["vienna-plans-of-action-2002/para/1"]   # not a declaration
+    broken["taken_up"][0]["source"] = labelled_before                            # already labelled
+    broken["taken_up"][1]["half"] = bad_half
+    broken["taken_up"][2]["source"] = "kyoto-declaration-2021/para/5"            # not a recommendation
+    found = check(broken)
+    assert len(found) >= 6, found
+    for fragment in ("para/999 is no unit", "kyoto-declaration-2021/para/1 is not in an earlier",
+                     "vienna-plans-of-action-2002/para/1 is not in an earlier", "already labelled",
+                     half_message, "not a regional recommendation"):
+        assert any(fragment in message for message in found), (fragment, found)
+    assert check({"continues": []})

@@ -28,7 +28,7 @@ from .corpus.pdf import is_pdf
 from .corpus.source import SourceText, source_text
 from .errors import CrimeCongressError, InputError, InvalidDocument
 from .fileio import write_atomic
-from .ids import DEFAULT, Minter
+from .ids import DEFAULT, Minter, slug_year
 from .limits import TEXT_BYTES, read_input
 from .model import Document
 
@@ -53,8 +53,7 @@ def _facts(document: Document, *, title: str | None, year: int | None, symbol: s
     entry: dict = {"slug": document.slug, "kind": "declaration", "title": title,
                    "short_title": short_title(replace(document, title=title))}
     year = year or (int(document.date[:4]) if document.date else None)
-    if year is None and (match := re.search(r"-(\d{4})$", document.slug)):
-        year = int(match.group(1))
+    year = year or slug_year(document.slug)
     if year is None:
         raise InvalidDocument("no year: the text's header gives no date and its slug ends in no year", file=file,
                               hint="give --year")

@@ -23,7 +23,7 @@ from . import __version__
 from .corpus import SOURCES_DIR, load_corpus
 from .errors import InvalidDocument
 from .fileio import write_atomic
-from .ids import DEFAULT_BASE, Minter
+from .ids import DEFAULT_BASE, Minter, slug_year
 from .model import Corpus, Document, Unit, UnitKind
 from .tagging.model import Method, Tag, TagKind, Tags
 
@@ -185,12 +185,6 @@ def corpus_key(sources_dir: Path, mappings_dir: Path, base: str) -> str:
     return digest.hexdigest()
 
 
-def _year(slug: str) -> int | None:
-    """The year a corpus slug ends with ("doha-declaration-2015"), if any."""
-    match = re.search(r"-(\d{4})$", slug)
-    return int(match.group(1)) if match else None
-
-
 def _compute_side(key: str, sources_dir: Path, mappings_dir: Path, minter: Minter, vocabulary) -> CorpusSide:
     from .corpus.catalogue import load_catalogue
     from .corpus import CATALOGUE_FILE
@@ -199,8 +193,8 @@ def _compute_side(key: str, sources_dir: Path, mappings_dir: Path, minter: Minte
     corpus = load_corpus(sources_dir, minter=minter)
     tags = tag_corpus(corpus, vocabulary, minter, cues=default_cues(vocabulary, mappings_dir),
                       curations=default_curations(mappings_dir))
-    declarations = tuple(sorted((d for d in corpus.documents if d.kind == "declaration" and _year(d.slug)),
-                                key=lambda d: _year(d.slug)))
+    declarations = tuple(sorted((d for d in corpus.documents if d.kind == "declaration" and slug_year(d.slug)),
+                                key=lambda d: slug_year(d.slug)))
     units = {u.iri for d in declarations for u in d.units}
     catalogue = load_catalogue(Path(sources_dir) / CATALOGUE_FILE)
     titles = tuple((d.slug, catalogue.facts(d.slug).short_title) for d in declarations)
@@ -296,7 +290,7 @@ def predecessors(side: CorpusSide, documents: tuple[Document, ...], tags: Tags) 
         match = _BANGKOK.search(unit.text)
         if match and "bangkok-declaration-2005" in iri_of:
             cited.setdefault("bangkok-declaration-2005", match.group(0))
-        for rank, (slug, words) in enumerate(sorted(cited.items(), key=lambda kv: _year(kv[0])), start=1):
+        for rank, (slug, words) in enumerate(sorted(cited.items(), key=lambda kv: slug_year(kv[0])), start=1):
             links.append(Predecessor(iri_of[slug], slug, titles[slug], EXPLICIT, Decimal("1.000"), rank, words))
         scores = index.scores(unit.iri, targets)
         subject = any(t.kind is not TagKind.ACTOR and t.method in OWN_WORDS for t in tags.for_unit(unit.iri))

@@ -21,6 +21,15 @@ def slugify(text: str) -> str:
     return "-".join(words)[:80].strip("-")
 
 
+_SLUG_YEAR = re.compile(r"-(\d{4})$")
+
+
+def slug_year(slug: str) -> int | None:
+    """The year a document slug ends with ("doha-declaration-2015" -> 2015), if any."""
+    match = _SLUG_YEAR.search(slug)
+    return int(match.group(1)) if match else None
+
+
 def _label(label: str) -> str:
     if not _LABEL.match(label):
         raise ValueError(f"not an IRI-safe label: {label!r}")

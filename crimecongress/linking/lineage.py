@@ -59,7 +59,7 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF, XSD
 
 from ..errors import InvalidDocument
-from ..ids import Minter
+from ..ids import Minter, slug_year
 from ..model import Corpus, Document, Unit, UnitKind
 from ..rdf.literals import decimal
 from ..rdf.namespaces import bind_prefixes, uncc
@@ -483,11 +483,6 @@ def _part_of(unit: Unit, headings: Mapping[str, Unit]) -> str | None:
     return iri
 
 
-def _year(document: Document) -> int | None:
-    match = re.search(r"-(\d{4})$", document.slug)
-    return int(match.group(1)) if match else None
-
-
 # ------------------------------------------------------------------------------------------------------------
 # Recommendations -> Kyoto
 
@@ -776,8 +771,8 @@ def continues(corpus: Corpus, params: ContinuesParams = CONTINUES_PARAMS, tags=N
     its best k candidates, each with the confidence of its band; only those of an asserted band are stated."""
     bands = bands or load_bands()
     from .embeddings import Cosines
-    declarations = [d for d in corpus.documents if d.kind == "declaration" and _year(d) is not None]
-    declarations.sort(key=_year)
+    declarations = [d for d in corpus.documents if d.kind == "declaration" and slug_year(d.slug) is not None]
+    declarations.sort(key=lambda d: slug_year(d.slug))
     units = {d.slug: _text_units(d) for d in declarations}
     by_iri = {u.iri: u for d in declarations for u in d.units}
     pool = [u for d in declarations for u in units[d.slug]]
@@ -785,7 +780,7 @@ def continues(corpus: Corpus, params: ContinuesParams = CONTINUES_PARAMS, tags=N
     meaning = Cosines({u.iri: u.text for u in pool})
     links = []
     for i, document in enumerate(declarations):
-        earlier = [d for d in declarations[:i] if _year(d) < _year(document)]
+        earlier = [d for d in declarations[:i] if slug_year(d.slug) < slug_year(document.slug)]
         if not earlier:
             continue
         target_iris = [u.iri for d in earlier for u in units[d.slug]]

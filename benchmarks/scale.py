@@ -48,6 +48,8 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+from crimecongress import dumps  # noqa: E402 -- after the path is set
+
 STAGES = ("parse", "tag", "emit", "validate", "export", "pipeline", "load", "queries", "publish", "publish-bulk")
 BUILD_STAGES = ("parse", "tag", "emit", "validate", "export")
 BASE = "https://w3id.org/crime-congress/"
@@ -214,9 +216,9 @@ def _load_tags(work: Path):
 
 def _export(stage: Stage, writer, out: Path) -> int:
     """The whole-dataset files as the build writes them (from the per-graph dumps, a part at a time) into
-    `out`, with a manifest of dataset.nq for the next stages."""
+    `out`, with a manifest of dataset.nq.gz for the next stages."""
     triples = stage.part("whole-dataset Turtle, N-Triples, JSON-LD, N-Quads", writer.write_whole)
-    (out / "MANIFEST.sha256").write_text(f"{writer.files.digests['dataset.nq']}  dataset.nq\n")
+    (out / "MANIFEST.sha256").write_text(f"{writer.files.digests['dataset.nq.gz']}  dataset.nq.gz\n")
     stage.result["bytes"] = {name: size for name, size in writer.files.sizes.items() if name.startswith("dataset.")}
     return triples
 
@@ -296,7 +298,7 @@ def run_stage(name: str, work: Path) -> dict:
         shutil.rmtree(store_dir, ignore_errors=True)
         stage.begin()
         store = ox.Store(str(store_dir))
-        store.bulk_load(path=str(work / "build" / "dataset.nq"), format=ox.RdfFormat.N_QUADS)
+        dumps.load_quads(store, dumps.find(work / "build"))
         store.flush()
         triples = len(store)
         return stage.end(triples=triples)
@@ -416,7 +418,7 @@ def replicate_dump(source: Path, target: Path, copies: int) -> int:
     (synthetic-NNNNN becomes synthetic-rK-NNNNN in every IRI), shared graphs once. Returns its quads."""
     target.parent.mkdir(parents=True, exist_ok=True)
     quads = 0
-    with source.open("rb") as handle:
+    with dumps.open_plain(source) as handle:       # the build's gzipped dump, or a plain one
         lines = handle.readlines()
     with target.open("wb") as out:
         for line in lines:
@@ -762,7 +764,7 @@ def main(argv: list[str] | None = None) -> int:
                     run["stages"][stage] = {"stage": stage, "status": "not run",
                                             "note": f"run up to {args.publish_max:g}x only"}
                     continue
-                if stage == "load" and not (work / "build" / "dataset.nq").exists():
+                if stage == "load" and dumps.find(work / "build") is None:
                     if exported is None:
                         run["stages"][stage] = {"stage": stage, "status": "not run", "note": "no dump"}
                         continue
@@ -775,8 +777,8 @@ def main(argv: list[str] | None = None) -> int:
                     print(f"  dump      the {from_size:g}x dump x{copies}: {quads:,} quads", file=sys.stderr)
                 result = _child(stage, work, args.timeout, args.memory_cap)
                 run["stages"][stage] = result
-                if stage == "export" and (work / "build" / "dataset.nq").exists():
-                    exported = (size, work / "build" / "dataset.nq")
+                if stage == "export" and dumps.find(work / "build") is not None:
+                    exported = (size, dumps.find(work / "build"))
                 shown = (f"{result['seconds']:.2f} s, peak {_mb(result.get('peak_kb'))} MB"
                          if result.get("status") == "ok" else f"{result.get('status')}: {result.get('note')}")
                 print(f"  {stage:<9} {shown}", file=sys.stderr)

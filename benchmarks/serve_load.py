@@ -31,6 +31,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests"))
 
+from crimecongress import dumps  # noqa: E402 -- after the path is set
+
 
 @dataclass
 class Result:
@@ -106,8 +108,8 @@ def main() -> int:
     from crimecongress.serve.app import load_examples, QUERIES_DIR
     from crimecongress.serve.data import Dataset
 
-    if not (args.build / "dataset.nq").is_file():
-        print(f"no dataset.nq in {args.build}: run `crimecongress build` first", file=sys.stderr)
+    if dumps.find(args.build) is None:
+        print(f"no dataset.nq.gz in {args.build}: run `crimecongress build` first", file=sys.stderr)
         return 2
     data = Dataset(args.build)
     paragraphs = [u for units in data.units_of.values() for u in units

@@ -1,4 +1,4 @@
-"""`crimecongress publish`: push build/dataset.nq to a SPARQL 1.1 store, then check what the store holds.
+"""`crimecongress publish`: push build/dataset.nq.gz to a SPARQL 1.1 store, then check what the store holds.
 
 Every named graph of the dump (one per document, plus ontology, taxonomy and authorities) is replaced
 whole on the server, so publishing again leaves nothing stale and a re-run after a failure finishes the
@@ -49,7 +49,9 @@ import mmap
 import netrc
 import os
 import re
+import shutil
 import socket
+import tempfile
 import threading
 import time
 import urllib.error
@@ -61,10 +63,11 @@ from enum import Enum
 from http.client import HTTPException
 from pathlib import Path
 from threading import Lock
-from typing import Callable, Iterable, Mapping
+from typing import BinaryIO, Callable, Iterable, Mapping
 
 import pyoxigraph as ox
 
+from . import dumps
 from .errors import EXIT_INVALID, CrimeCongressError, InputError
 
 ENV_USER = "CRIMECONGRESS_USER"
@@ -106,7 +109,7 @@ class GraphData:
 
 
 def _check_manifest(build_dir: Path, dump: Path) -> None:
-    """If the build has a checksum manifest, dataset.nq must match it: never publish a half-written build."""
+    """If the build has a checksum manifest, the dump must match it: never publish a half-written build."""
     manifest = build_dir / "MANIFEST.sha256"
     if not manifest.is_file():
         return
@@ -114,14 +117,14 @@ def _check_manifest(build_dir: Path, dump: Path) -> None:
     for line in manifest.read_text(encoding="utf-8").splitlines():
         digest, _, name = line.partition("  ")
         listed[name.strip()] = digest.strip()
-    if "dataset.nq" not in listed:
+    if dump.name not in listed:
         return
     sha = hashlib.sha256()
     with dump.open("rb") as handle:
         for block in iter(lambda: handle.read(1 << 20), b""):
             sha.update(block)
-    if sha.hexdigest() != listed["dataset.nq"]:
-        raise InputError("dataset.nq does not match its checksum in MANIFEST.sha256", file=str(dump),
+    if sha.hexdigest() != listed[dump.name]:
+        raise InputError(f"{dump.name} does not match its checksum in MANIFEST.sha256", file=str(dump),
                          hint="the build is incomplete or was edited: run `crimecongress build` again")
 
 
@@ -159,26 +162,31 @@ def read_dataset(build_dir: str | Path) -> tuple[GraphData, ...]:
     except OSError as exc:
         raise InputError(f"cannot read the build: {exc.strerror or exc}", file=exc.filename or str(build_dir),
                          hint="check the build directory given with --build") from None
+    except EOFError:
+        raise InputError("the gzipped dump ends too soon (cut off while it was written or copied)",
+                         file=dumps.display_name(Path(build_dir)), hint="run `crimecongress build` again") from None
     except UnicodeDecodeError:
         raise InputError("not UTF-8 text", file=str(Path(build_dir) / "MANIFEST.sha256"),
                          hint="run `crimecongress build` again") from None
 
 
 def _read_dataset(build_dir: Path) -> tuple[GraphData, ...]:
-    """The named graphs of build_dir/dataset.nq, vocabulary graphs first, each counted and checked.
+    """The named graphs of build_dir/dataset.nq.gz, vocabulary graphs first, each counted and checked.
 
     One pass over the dump records where each graph's lines are, as runs of consecutive lines (the build's
     dump is sorted, so a document's lines mostly follow each other); a graph's N-Triples are read back
     when it is sent, a run at a time (one bytes.replace strips the graph name from a whole run).
-    Memory: a few numbers per run, and one graph at a time."""
-    dump = build_dir / "dataset.nq"
-    if not dump.is_file():
-        raise InputError("no dataset.nq here", file=str(build_dir),
+    Memory: a few numbers per run, and one graph at a time (a gzipped dump is unpacked once into an anonymous
+    temporary file, which the graphs' loaders map)."""
+    dump = dumps.find(build_dir)
+    if dump is None:
+        raise InputError("no dataset.nq.gz here", file=str(build_dir),
                          hint="run `crimecongress build` first, or give the build directory with --build")
     _check_manifest(build_dir, dump)
+    unpacked = _plain_copy(dump)
     runs: dict[bytes, list[list[int]]] = {}        # graph -> [[start, end, lines], ...]
     counts: dict[bytes, int] = {}
-    with dump.open("rb") as handle:
+    with open(unpacked.fileno(), "rb", closefd=False) as handle:
         position, suffix, current = 0, None, None
         for number, line in enumerate(handle, 1):
             end = position + len(line)
@@ -203,13 +211,13 @@ def _read_dataset(build_dir: Path) -> tuple[GraphData, ...]:
             runs.setdefault(graph, []).append(current)
             position = end
     if not runs:
-        raise InputError("dataset.nq holds no triples", file=str(dump), hint="run `crimecongress build`")
+        raise InputError(f"{dump.name} holds no triples", file=str(dump), hint="run `crimecongress build`")
 
     def loader(graph: bytes, where: list[list[int]]) -> Callable[[], bytes]:
         plain = b" <" + graph + b"> .\n"
 
         def load() -> bytes:
-            with dump.open("rb") as handle, mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ) as data:
+            with mmap.mmap(unpacked.fileno(), 0, access=mmap.ACCESS_READ) as data:
                 parts = []
                 for run in where:
                     chunk = data[run[0]:run[1]]
@@ -230,6 +238,19 @@ def _read_dataset(build_dir: Path) -> tuple[GraphData, ...]:
         graphs.append(GraphData(iri, None, sum(run[2] for run in where), loader=loader(raw, where)))
     graphs.sort(key=lambda g: _graph_order(g.iri))
     return tuple(graphs)
+
+
+def _plain_copy(dump: Path) -> BinaryIO:
+    """The dump's plain bytes as an open file that can be mapped: the dump itself, or for a gzipped one an
+    anonymous temporary file (gone when it is closed or the process ends)."""
+    if dump.suffix != ".gz":
+        return dump.open("rb")
+    copy = tempfile.TemporaryFile(prefix="crimecongress-publish-")
+    with dumps.open_plain(dump) as source:
+        shutil.copyfileobj(source, copy, 1 << 20)
+    copy.flush()
+    copy.seek(0)
+    return copy
 
 
 def _checked(data: GraphData, dump_name: str = "dataset.nq") -> bytes:
@@ -1097,7 +1118,7 @@ def publish(build_dir: str | Path, endpoint: str, *, graph_store: str | None = N
             prune: bool = False, chunk: int = DEFAULT_CHUNK, progress: Progress = lambda message: None,
             on_graph: Callable[[GraphState], None] | None = None, jobs: int = 1, bulk: bool = False,
             env: Mapping[str, str] = os.environ) -> PublishResult:
-    """Replace every named graph of build_dir/dataset.nq on the server, then check the server holds them.
+    """Replace every named graph of build_dir/dataset.nq.gz on the server, then check the server holds them.
 
     Raises PublishFailed (exit 2) when loading stops half-way, PublishMismatch (exit 1) when the server's
     graphs differ from the build after loading, CrimeCongressError for anything else that stops the run.

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from . import dumps
 from .errors import InputError, InvalidDocument
 from .sparqltext import is_update, service_refusal
 
@@ -31,11 +32,12 @@ PREFIXES = {
 
 
 def open_store(build_dir: Path) -> ox.Store:
-    dump = Path(build_dir) / "dataset.nq"
-    if not dump.exists():
-        raise InputError("no dataset here", file=str(dump), hint="run `make build` or `crimecongress build` first")
+    dump = dumps.find(Path(build_dir))
+    if dump is None:
+        raise InputError("no dataset here", file=dumps.display_name(Path(build_dir)),
+                         hint="run `make build` or `crimecongress build` first")
     store = ox.Store()
-    store.bulk_load(path=str(dump), format=ox.RdfFormat.N_QUADS)
+    dumps.load_quads(store, dump)
     return store
 
 
@@ -50,7 +52,7 @@ def run_query(store: ox.Store, query: str, fmt: str) -> str:
     line and column are the user's own. Updates and SERVICE (a call to another server) are refused."""
     if is_update(query):
         raise InvalidDocument("the query is an update; the build is read-only",
-                              hint="load build/dataset.nq into a store of your own to change the data")
+                              hint="load build/dataset.nq.gz into a store of your own to change the data")
     refusal = service_refusal(query)
     if refusal:
         raise InvalidDocument("the query calls another server with SERVICE, which this command does not do",

@@ -46,6 +46,8 @@ class ReleasedFiles:
         self.tree = tree
         self.sizes: dict[str, int] = {}
         self.digests: dict[str, str] = {}
+        # a gzipped file's content: path -> (size, SHA-256) of the plain bytes it unpacks to
+        self.unpacked: dict[str, tuple[int, str]] = {}
 
     def __setitem__(self, path: str, data: bytes) -> None:
         self.tree.write(path, data)
@@ -58,13 +60,15 @@ class ReleasedFiles:
     @contextmanager
     def parts(self, path: str, *, compress: bool = False) -> Iterator[BinaryIO]:
         """A file written part by part; with `compress`, gzipped at level 6 with no time stamp and no name,
-        so that the same parts give the same bytes."""
+        so that the same parts give the same bytes (and the plain bytes are counted and hashed too)."""
         digest = hashlib.sha256()
         with self.tree.open(path) as handle:
             counted = _Counting(handle, digest)
             if compress:
                 with gzip.GzipFile(filename="", mode="wb", compresslevel=6, fileobj=counted, mtime=0) as packed:
-                    yield packed
+                    plain = _Counting(packed, hashlib.sha256())
+                    yield plain
+                self.unpacked[path] = (plain.size, plain.digest.hexdigest())
             else:
                 yield counted
         self.sizes[path], self.digests[path] = counted.size, digest.hexdigest()
@@ -153,6 +157,12 @@ class GraphWriter:
             self.graph(document.slug, own, f"doc/{document.slug}", full=True)
         self.graph("sources", list(described), "sources")
 
+    def count_statements(self, name: str, predicate: str) -> int:
+        """How many statements of the named graph have this predicate (a linkset's size, for VoID)."""
+        needle = f" <{predicate}> ".encode()
+        return sum(sum(1 for line in d.lines() if needle in line)
+                   for d in self.dumps if d.name == self.minter.graph(name))
+
     def whole(self) -> Iterator[bytes]:
         """The whole dataset as sorted N-Triples in chunks that end where a subject does (a statement in
         two graphs once), read from the graphs' dumps as it goes."""
@@ -163,12 +173,13 @@ class GraphWriter:
         return Data(ntriples=_Reread(lambda: (("the built dataset", chunk) for chunk in self.whole())))
 
     def write_whole(self) -> int:
-        """dataset.nt.gz, .ttl, .jsonld and .nq, written a part at a time in one pass over the merged
-        graphs; returns the number of triples."""
+        """dataset.nt.gz, .ttl.gz, .jsonld.gz and .nq.gz, written a part at a time in one pass over the merged
+        graphs; returns the number of triples. Gzipped: a plain dump of every text would outgrow a git host."""
         as_turtle, as_jsonld = TurtleParts(self.minter.base), JsonLdParts(self.context)
         lines = 0
-        with self.files.parts("dataset.nt.gz", compress=True) as nt, self.files.parts("dataset.ttl") as ttl, \
-                self.files.parts("dataset.jsonld") as js:
+        with self.files.parts("dataset.nt.gz", compress=True) as nt, \
+                self.files.parts("dataset.ttl.gz", compress=True) as ttl, \
+                self.files.parts("dataset.jsonld.gz", compress=True) as js:
             ttl.write(as_turtle.head())
             js.write(as_jsonld.head())
             for chunk in self.whole():
@@ -179,7 +190,7 @@ class GraphWriter:
                 js.write(as_jsonld.part(triples))
             ttl.write(as_turtle.tail())
             js.write(as_jsonld.tail())
-        with self.files.parts("dataset.nq") as nq:
+        with self.files.parts("dataset.nq.gz", compress=True) as nq:
             for run in batched(quad_lines((d.name, d.lines()) for d in self.dumps), 20_000):
                 nq.write(b"".join(run))
         self.files["context.jsonld"] = (json.dumps(self.context, indent=2, ensure_ascii=False) + "\n").encode()

@@ -1,6 +1,6 @@
 """How right the published links are, measured on the blind hand labels, per half (tune / heldout).
 
-Reads what a partner reads -- the released dataset (`build/dataset.nq`) -- and scores:
+Reads what a partner reads -- the released dataset (`build/dataset.nq.gz`) -- and scores:
   SDG targets  the plain `uncc:sdgTarget` triples against tests/fixtures/sdg-labels.yaml: precision (required or
                acceptable targets are right), recall of the required targets, and the share of units that serve no
                target and get no wrong link; per band (the annotation's uncc:method) the precision beside the
@@ -24,6 +24,8 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import yaml
+
+from crimecongress import dumps
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = ROOT / "tests" / "fixtures"
@@ -67,7 +69,7 @@ class BandScore:
 
 def load(build: Path) -> ox.Store:
     store = ox.Store()
-    store.bulk_load(path=str(build / "dataset.nq"), format=ox.RdfFormat.N_QUADS)
+    dumps.load_quads(store, dumps.find(build))
     return store
 
 

@@ -24,6 +24,8 @@ from pathlib import Path
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF, SKOS
 
+from crimecongress import dumps
+
 ROOT = Path(__file__).resolve().parents[1]
 
 
@@ -100,7 +102,9 @@ def make_build(out: Path, minter, docs: dict[str, int], *, variant: dict[str, in
 def build_counts(build: Path) -> dict[str, int]:
     import pyoxigraph as ox
     counts: dict[str, int] = {}
-    for quad in ox.parse(path=str(build / "dataset.nq"), format=ox.RdfFormat.N_QUADS):
+    with dumps.open_plain(dumps.find(build)) as dump:
+        quads = list(ox.parse(dump, format=ox.RdfFormat.N_QUADS))
+    for quad in quads:
         counts[quad.graph_name.value] = counts.get(quad.graph_name.value, 0) + 1
     return counts
 
@@ -124,7 +128,7 @@ def as_stored(triple):
 def build_graph(build: Path, graph: str, *, widen: bool = True) -> set:
     import pyoxigraph as ox
     return {as_stored(q.triple) if widen else q.triple
-            for q in ox.parse(path=str(build / "dataset.nq"), format=ox.RdfFormat.N_QUADS)
+            for q in ox.parse(dumps.plain_bytes(dumps.find(build)), format=ox.RdfFormat.N_QUADS)
             if q.graph_name.value == graph}
 
 

@@ -18,13 +18,14 @@ from urllib.parse import urlsplit
 import pytest
 
 from conftest import ROOT
+from crimecongress import dumps
 from serve_fixture import make_fixture_build
 
 BUILD = Path(os.environ.get("CRIMECONGRESS_SERVE_TEST_BUILD") or ROOT / "build")   # override: another build
 
 
 def real_build_available() -> bool:
-    return (BUILD / "dataset.nq").is_file()
+    return dumps.find(BUILD) is not None
 
 
 class Server:

@@ -189,7 +189,7 @@ def real_rdf() -> dict[str, bytes]:
     return {"ttl": ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=prefixes),
             "jsonld": ox.serialize(triples, format=ox.RdfFormat.JSON_LD),
             "nt": whole_lines(real_bytes("doc/*.nt.gz"), 6000),
-            "nq": whole_lines(real_bytes("dataset.nq"), 6000),
+            "nq": whole_lines(real_bytes("dataset.nq.gz"), 6000),
             "trig": ox.serialize(quads, format=ox.RdfFormat.TRIG, prefixes=prefixes),
             "rdf": ox.serialize(triples, format=ox.RdfFormat.RDF_XML, prefixes=prefixes)}
 
@@ -282,7 +282,7 @@ def test_the_depth_scan_finds_real_depths_and_ignores_brackets_in_strings_iris_a
     assert max_depth(b'<s> <p> [ <q> ( 1 "(((" """ [[ " ]]""" ) ] . # ((((\n<http://x/(((> <p> "a" .', "turtle") == 2
     assert max_depth(b'<?xml version="1.0"?><!-- <a><b> --><r a=">"><x/><y><![CDATA[<z>]]></y></r>', "xml") == 2
     assert max_depth(b"[[[[[", "json") == 5                        # unclosed brackets count
-    assert max_depth((BUILD / "dataset.jsonld").read_bytes(), "json") == 5
+    assert max_depth(gzip.decompress((BUILD / "dataset.jsonld.gz").read_bytes()), "json") == 5
 
 
 @pytest.mark.parametrize("syntax", ["json", "turtle", "xml"])

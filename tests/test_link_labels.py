@@ -1,6 +1,6 @@
 """The links a partner takes as fact, measured on blind hand labels (tests/link_scores.py says how), with bars on the
 held-out halves -- the labels no rule or threshold was tuned on. The tables are printed whatever -s says and are the
-ones the README quotes. Reads the committed build (build/dataset.nq), which test_dataset keeps fresh."""
+ones the README quotes. Reads the committed build (build/dataset.nq.gz), which test_dataset keeps fresh."""
 from __future__ import annotations
 
 from decimal import Decimal
@@ -19,8 +19,8 @@ FLOORS = {("continues", "precision"): 0.89, ("continues", "first"): 0.73, ("take
 
 @pytest.fixture(scope="module")
 def store():
-    if not (BUILD / "dataset.nq").exists():
-        pytest.skip("no build/dataset.nq: run `make build` (the build is committed)")
+    if not (BUILD / "dataset.nq.gz").exists():
+        pytest.skip("no build/dataset.nq.gz: run `make build` (the build is committed)")
     return S.load(BUILD)
 
 

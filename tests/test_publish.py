@@ -270,8 +270,8 @@ def test_a_graph_the_build_no_longer_has_is_reported_then_pruned(oxigraph, tmp_p
 
 def test_publish_the_committed_build(oxigraph):
     build = ROOT / "build"
-    if not (build / "dataset.nq").is_file():
-        pytest.skip("build/dataset.nq is not there yet: run `make build`")
+    if not (build / "dataset.nq.gz").is_file():
+        pytest.skip("build/dataset.nq.gz is not there yet: run `make build`")
     result = publish(build, oxigraph.query, env=NO_CREDENTIALS)
     expected = pub.build_counts(build)
     assert {c.iri: c.found for c in result.checks} == expected

@@ -2,6 +2,7 @@
 build/dataset.nq (loaded into pyoxigraph, named graphs as the default union) and gives the expected answer."""
 from __future__ import annotations
 
+import gzip
 from decimal import Decimal
 from pathlib import Path
 
@@ -9,7 +10,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 QUERIES = ROOT / "queries"
-DATASET = ROOT / "build" / "dataset.nq"
+DATASET = ROOT / "build" / "dataset.nq.gz"
 BASE = "https://w3id.org/crime-congress/"
 LINKING_QUERIES = ("paragraphs-for-sdg-target.rq", "theme-share-by-year.rq", "instruments-most-cited.rq",
                    "region-recommendations-in-kyoto.rq", "continuations-of-paragraph.rq")
@@ -23,9 +24,9 @@ def doc(path: str) -> str:
 def store():
     import pyoxigraph as ox
     if not DATASET.exists():
-        pytest.skip("no build/dataset.nq: run `make build` (the build is committed)")
+        pytest.skip("no build/dataset.nq.gz: run `make build` (the build is committed)")
     store = ox.Store()
-    with DATASET.open("rb") as data:
+    with gzip.open(DATASET, "rb") as data:
         store.bulk_load(data, ox.RdfFormat.N_QUADS)
     graphs = {g.value for g in store.named_graphs()}
     missing = [name for name in ("sdg", "sdg-links", "lineage") if f"{BASE}graph/{name}" not in graphs]

@@ -8,6 +8,8 @@ import io
 import pyoxigraph as ox
 import pytest
 
+from crimecongress import dumps
+
 pytest_plugins = ["serve_support"]   # the build fixtures
 
 QUERY = r'''SELECT ?iri ?plain ?lang ?typed ?blank ?missing WHERE {
@@ -25,7 +27,7 @@ def engine(fixture_build):
     from crimecongress.serve.data import Dataset
     from crimecongress.serve.worker import Engine
     data = Dataset(fixture_build)
-    return Engine({"nquads": str(fixture_build / "dataset.nq"), "extra": [], "context": data.context,
+    return Engine({"nquads": str(dumps.find(fixture_build)), "extra": [], "context": data.context,
                    "prefixes": data.prefixes.mapping})
 
 

@@ -14,10 +14,12 @@ import os
 import sys
 import time
 from multiprocessing.connection import Connection
+from pathlib import Path
 from xml.sax.saxutils import escape as xml_escape
 
 import pyoxigraph as ox
 
+from .. import dumps
 from .negotiate import choose
 from .rdf import Blank, Compactor, Prefixes, from_ox, nt_term, serialise
 from .sandbox import forbid_network
@@ -48,14 +50,14 @@ def too_many(limit: int, what: str) -> dict:
     whole answer."""
     return answer(400, f"The answer has more than {limit:,} {what}, the row limit of this endpoint, so it is not "
                        f"sent. Ask for fewer: add LIMIT {limit} and page with OFFSET, narrow the patterns, or count "
-                       f"with COUNT. The dumps (dataset.nq, dataset.ttl) hold the whole dataset.\n",
+                       f"with COUNT. The dumps (/dataset/dataset.nq, /dataset/dataset.ttl) hold the whole dataset.\n",
                   **{"X-SPARQL-MaxRows": str(limit)})
 
 
 class Engine:
     def __init__(self, config: dict):
         self.store = ox.Store()
-        self.store.bulk_load(path=config["nquads"], format=ox.RdfFormat.N_QUADS)
+        dumps.load_quads(self.store, Path(config["nquads"]))
         for path, graph in config.get("extra", []):
             self.store.bulk_load(path=path, format=ox.RdfFormat.TURTLE, to_graph=ox.NamedNode(graph))
         self.compactor = Compactor(config["context"])

@@ -10,11 +10,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
-from rdflib import Graph, Literal, URIRef
+from rdflib import Graph
 
-from . import __version__
 from .corpus import SOURCES_DIR, CATALOGUE_FILE, load_corpus
 from .corpus.catalogue import load_catalogue
+from .describe import Counts, describe, load_record
 from .errors import CrimeCongressError, InvalidDocument
 from .fileio import atomic_tree, check_out_dir
 from .export import turtle
@@ -22,7 +22,6 @@ from .ids import Minter
 from .rdf.emit import new_graph
 from .release import GraphWriter, MemoryTree, ReleasedFiles, long_lived_frozen
 from .validate import format_text, validate_graph, validation_files
-from .rdf.namespaces import DCAT, DCTERMS, RDF, RDFS, VOID, XSD, uncc
 
 ROOT = Path(__file__).resolve().parents[1]
 ONTOLOGY_FILE = ROOT / "ontology" / "crimecongress.ttl"
@@ -64,55 +63,6 @@ def _ontology_text(minter: Minter) -> str:
 def _ontology_graph(minter: Minter) -> Graph:
     graph = new_graph(minter)
     graph.parse(data=_ontology_text(minter), format="turtle")
-    return graph
-
-
-def _dataset_description(minter: Minter, named: list[tuple[str, int]], files: ReleasedFiles,
-                         total: int) -> Graph:
-    """VoID and DCAT: what the dataset holds, its dumps, counts, vocabularies, licence and version."""
-    term = uncc(minter)
-    graph = new_graph(minter)
-    dataset = URIRef(minter.dataset())
-    graph.add((dataset, RDF.type, VOID.Dataset))
-    graph.add((dataset, RDF.type, DCAT.Dataset))
-    graph.add((dataset, DCTERMS.title, Literal("Declarations of the UN Congresses on Crime Prevention and Criminal "
-                                               "Justice, paragraph by paragraph", lang="en")))
-    graph.add((dataset, DCTERMS.description, Literal(
-        "Every paragraph of the declarations of the United Nations Congresses on Crime Prevention and Criminal "
-        "Justice (1991-2021), the Kyoto Congress report and the recommendations of its regional preparatory "
-        "meetings, with exact text, place in the document and source lines.", lang="en")))
-    graph.add((dataset, DCTERMS.license, URIRef("https://creativecommons.org/licenses/by/4.0/")))
-    graph.add((dataset, DCTERMS.hasVersion, Literal(__version__)))
-    graph.add((dataset, VOID.triples, Literal(total, datatype=XSD.integer)))
-    graph.add((dataset, VOID.uriSpace, Literal(minter.base)))
-    graph.add((dataset, VOID.sparqlEndpoint, URIRef(minter.base + "sparql")))
-    for vocabulary in ("http://data.europa.eu/eli/ontology#", "http://www.w3.org/2004/02/skos/core#",
-                       "http://www.w3.org/ns/prov#", "http://www.w3.org/ns/oa#", "http://purl.org/dc/terms/",
-                       "http://www.w3.org/ns/org#", minter.term("")):
-        graph.add((dataset, VOID.vocabulary, URIRef(vocabulary)))
-    for name, triples in named:
-        part = URIRef(name)
-        graph.add((dataset, VOID.subset, part))
-        graph.add((part, RDF.type, VOID.Dataset))
-        graph.add((part, VOID.triples, Literal(triples, datatype=XSD.integer)))
-    media = {".ttl": "text/turtle", ".nt": "application/n-triples", ".jsonld": "application/ld+json",
-             ".nq": "application/n-quads"}
-    gzip_type = URIRef("http://www.iana.org/assignments/media-types/application/gzip")
-    for path in sorted(files.sizes):
-        if not path.startswith("dataset."):
-            continue
-        dump = URIRef(minter.dump(path))
-        graph.add((dataset, VOID.dataDump, dump))
-        graph.add((dataset, DCAT.distribution, dump))
-        graph.add((dump, RDF.type, DCAT.Distribution))
-        graph.add((dump, DCAT.downloadURL, dump))
-        compressed = path.endswith(".gz")
-        graph.add((dump, DCAT.mediaType, Literal(media[Path(path.removesuffix(".gz")).suffix])))
-        if compressed:
-            graph.add((dump, DCAT.compressFormat, gzip_type))
-        graph.add((dump, DCAT.byteSize, Literal(files.sizes[path], datatype=XSD.integer)))
-        graph.add((dump, term.sha256, Literal(files.digests[path])))
-    graph.add((dataset, RDFS.label, Literal("crimecongress dataset", lang="en")))
     return graph
 
 
@@ -163,8 +113,10 @@ def release(minter: Minter, progress: Progress, files: ReleasedFiles, *, check_o
         files.update(steps.run("drawing the figures", lambda: figures(corpus, tags, linked.sdg_links,
                                                                        vocabulary=vocabulary,
                                                                        catalogue=linked.catalogue)))
-        void = _dataset_description(minter, [(d.name, d.triples) for d in writer.dumps], files, total)
-        files["void.ttl"] = turtle(void, minter.base)
+        counts = Counts(total, tuple((d.name, d.triples) for d in writer.dumps),
+                        writer.count_statements("sdg-links", minter.term("sdgTarget")))
+        files["void.ttl"] = turtle(describe(minter, counts, files, load_record(MAPPINGS_DIR), vocabulary),
+                                   minter.base)
         files["MANIFEST.sha256"] = "".join(f"{files.digests[p]}  {p}\n" for p in sorted(files.digests)).encode()
     return total, steps.timings
 

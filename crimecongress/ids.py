@@ -189,6 +189,25 @@ class Minter:
     def graph(self, name: str) -> str:
         return f"{self.base}graph/{name}"
 
+    def catalog(self) -> str:
+        """The DCAT catalogue that lists the dataset and the SPARQL service."""
+        return self.base + "catalog"
+
+    def sparql_service(self) -> str:
+        """The SPARQL endpoint, also the dcat:DataService and the sd:Service that describe it."""
+        return self.base + "sparql"
+
+    def dataset_part(self, name: str) -> str:
+        """A node of the dataset's own description (`publisher`, `contact`, `temporal`, a linkset): a fragment of
+        the dataset's IRI, so that dereferencing the dataset shows it."""
+        if not _SLUG.match(name):
+            raise ValueError(f"not a valid name of a part of the dataset's description: {name!r}")
+        return f"{self.base}dataset#{name}"
+
+    def checksum(self, dump_name: str) -> str:
+        """The spdx:Checksum of a released file: a fragment of the file's IRI."""
+        return self.dump(dump_name) + "#sha256"
+
     def _slugged(self, kind: str, slug: str) -> str:
         if not _SLUG.match(slug):
             raise ValueError(f"not a valid {kind} slug: {slug!r} (lower-case words joined by '-')")

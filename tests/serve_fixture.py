@@ -430,8 +430,10 @@ def _tags(graph, m: Minter, slug: str, texts: dict[str, str]) -> None:
 
 def make_fixture_build(out: Path, base: str = "https://w3id.org/crime-congress/") -> Path:
     """Write a complete build/ (same file names and formats as `crimecongress build`) into OUT."""
-    from crimecongress.build import _dataset_description
+    from crimecongress.build import MAPPINGS_DIR as MAPPINGS
+    from crimecongress.describe import Counts, describe, load_record
     from crimecongress.release import MemoryTree, ReleasedFiles
+    from crimecongress.vocab import load_vocabulary
 
     m = Minter(base)
     facts = {f.slug: f for f in FACTS}
@@ -458,15 +460,16 @@ def make_fixture_build(out: Path, base: str = "https://w3id.org/crime-congress/"
         files[f"doc/{slug}.ttl"] = turtle(graph)
         files[f"doc/{slug}.nt.gz"] = gzipped(ntriples(graph))
         files[f"doc/{slug}.jsonld"] = jsonld(graph, context)
-    files["dataset.ttl"] = turtle(whole)
-    files["dataset.nt.gz"] = gzipped(ntriples(whole))
-    files["dataset.jsonld"] = jsonld(whole, context)
-    files["dataset.nq"] = nquads(named)
     files["context.jsonld"] = (json.dumps(context, indent=2, ensure_ascii=False) + "\n").encode()
     released = ReleasedFiles(MemoryTree())
     released.update(files)
-    files["void.ttl"] = turtle(_dataset_description(m, [(name, len(graph)) for name, graph in named], released,
-                                                    len(whole)))
+    for name, data in (("dataset.ttl", turtle(whole)), ("dataset.nt", ntriples(whole)),
+                       ("dataset.jsonld", jsonld(whole, context)), ("dataset.nq", nquads(named))):
+        with released.parts(name + ".gz", compress=True) as packed:     # gzipped, as the build writes them
+            packed.write(data)
+    files.update(released.tree.files)
+    counts = Counts(len(whole), tuple((name, len(graph)) for name, graph in named), 0)
+    files["void.ttl"] = turtle(describe(m, counts, released, load_record(MAPPINGS), load_vocabulary(MAPPINGS)))
     files["MANIFEST.sha256"] = "".join(f"{hashlib.sha256(files[p]).hexdigest()}  {p}\n"
                                        for p in sorted(files)).encode()
     out.mkdir(parents=True, exist_ok=True)

@@ -201,6 +201,38 @@ def test_the_ontology_names_only_owl2_datatypes(ontology):
     assert names and names <= OWL2_DATATYPES, names - OWL2_DATATYPES
 
 
+def owl_api_profile_check(path: Path) -> list[str]:
+    """The OWL API's own OWL 2 DL profile check (Debian's libowlapi-java, run by the JDK's source launcher):
+    the violations it finds and its verdict, one a line."""
+    import os
+    import shutil
+    import subprocess
+    jars = Path("/usr/share/java/owlapi-distribution.jar")
+    if not (jars.is_file() and shutil.which("javac")):
+        if not shutil.which("apt-get") or os.geteuid() != 0:
+            pytest.skip("the OWL API (libowlapi-java) and a JDK are missing and cannot be installed here")
+        env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+        subprocess.run(["apt-get", "update", "-qq"], env=env, capture_output=True, timeout=600)
+        install = subprocess.run(["apt-get", "install", "-y", "-qq", "--no-install-recommends", "libowlapi-java",
+                                  "default-jdk-headless"], env=env, capture_output=True, text=True, timeout=900)
+        if install.returncode != 0:
+            pytest.skip(f"could not install the OWL API: {install.stderr.strip()[-300:]}")
+    run = subprocess.run(["java", "-cp", "/usr/share/java/*", str(ROOT / "tests" / "java" / "OwlProfileCheck.java"),
+                          str(path)], capture_output=True, text=True, timeout=300)
+    assert run.returncode == 0, run.stderr[-2000:]
+    return run.stdout.splitlines()
+
+
+def test_the_ontology_is_in_the_owl2_dl_profile_by_the_owl_api(tmp_path):
+    lines = owl_api_profile_check(ROOT / "build" / "ontology.ttl")
+    assert lines == ["in profile"], "\n".join(lines)
+    # and the check can fail: a range outside the OWL 2 datatype map is a violation
+    broken = tmp_path / "broken.ttl"
+    broken.write_text(ONTOLOGY.read_text(encoding="utf-8") + "\nuncc:year rdfs:range xsd:gYear .\n", encoding="utf-8")
+    lines = owl_api_profile_check(broken)
+    assert lines[-1] == "not in profile" and any("xsd:gYear" in line for line in lines)
+
+
 def test_hermit_reads_the_ontology_with_its_default_settings():
     from crimecongress.reasoning import check_consistency
     assert check_consistency(ONTOLOGY, strict_datatypes=True).consistent

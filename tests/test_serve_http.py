@@ -3,6 +3,7 @@ with content negotiation (rdflib parses every RDF answer), the citation resolver
 refusals (updates, oversize bodies, path traversal, slow queries)."""
 from __future__ import annotations
 
+import gzip
 import json
 import socket
 import threading
@@ -15,6 +16,8 @@ import pytest
 from rdflib import Graph, Literal, URIRef
 from SPARQLWrapper import CSV, JSON, JSONLD, N3, POST, POSTDIRECTLY, TSV, TURTLE, XML, SPARQLWrapper
 
+from crimecongress import dumps
+
 pytest_plugins = ["serve_support"]   # the server and build fixtures
 
 BASE = "https://w3id.org/crime-congress/"
@@ -22,12 +25,13 @@ UNCC = BASE + "ontology#"
 PARA = BASE + "doc/doha-declaration-2015/para/5/d"
 PARA_PATH = "/doc/doha-declaration-2015/para/5/d"
 PREFIX = f"PREFIX uncc: <{UNCC}>\n"
+RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 DOCS_QUERY = PREFIX + "SELECT ?doc ?title WHERE { ?doc uncc:shortTitle ?title } ORDER BY ?title"
 
 
 def text_in_build(build, iri: str) -> str:
     store = ox.Store()
-    store.bulk_load(path=str(build / "dataset.nq"), format=ox.RdfFormat.N_QUADS)
+    dumps.load_quads(store, dumps.find(build))
     rows = list(store.query(f"SELECT ?t WHERE {{ <{iri}> <{UNCC}text> ?t }}", use_default_graph_as_union=True))
     return rows[0]["t"].value
 
@@ -299,6 +303,9 @@ def test_gzip_when_asked(server):
     assert status == 304
     status, headers, body = server.request("GET", "/dataset.nq", headers={"Accept-Encoding": "gzip"})
     assert headers["content-type"] == "application/n-quads" and len(gzip.decompress(body)) > len(body)
+    assert headers["content-encoding"] == "gzip"
+    status, headers, plain = server.request("GET", "/dataset.nq")
+    assert status == 200 and "content-encoding" not in headers and plain == gzip.decompress(body)
 
 
 def test_head_has_headers_and_no_body(server):
@@ -311,6 +318,7 @@ def test_head_has_headers_and_no_body(server):
 @pytest.mark.parametrize("path, name, media", [
     ("/dataset.ttl", "dataset.ttl", "text/turtle"), ("/dataset.nq", "dataset.nq", "application/n-quads"),
     ("/dataset.nt.gz", "dataset.nt.gz", "application/gzip"), ("/dataset.jsonld", "dataset.jsonld", "application/ld+json"),
+    ("/dataset.nt", "dataset.nt", "application/n-triples"), ("/dataset/dataset.nq.gz", "dataset.nq.gz", "application/gzip"),
     ("/void.ttl", "void.ttl", "text/turtle"), ("/.well-known/void", "void.ttl", "text/turtle"),
     ("/context.jsonld", "context.jsonld", "application/ld+json"),
     ("/dataset/dataset.ttl", "dataset.ttl", "text/turtle"),
@@ -320,7 +328,10 @@ def test_downloads_come_straight_from_the_build(server, served_build, path, name
     status, headers, body = server.get(path)
     assert status == 200
     assert headers["content-type"].split(";")[0] == media
-    assert body == (served_build / name).read_bytes()
+    # a plain dump's address is answered from the gzipped file the build holds, unpacked for a client that asks
+    # for no Content-Encoding
+    file = served_build / name
+    assert body == (file.read_bytes() if file.exists() else gzip.decompress((served_build / f"{name}.gz").read_bytes()))
 
 
 @pytest.mark.parametrize("path", [
@@ -477,6 +488,44 @@ def html_escape(text: str) -> str:
 def test_service_description_and_query_page(server):
     status, headers, body = server.get("/sparql", accept="text/turtle")
     assert status == 200 and b"sd:Service" in body
+
+
+def test_the_service_description_follows_the_w3c_vocabulary_in_turtle_and_rdf_xml(server, served_build):
+    """SPARQL 1.1 Service Description: the endpoint, its features and the dataset it serves -- the union default
+    graph and every named graph, each with its number of triples -- in whichever RDF format the client asks for."""
+    sd = "http://www.w3.org/ns/sparql-service-description#"
+    graphs = {}
+    for accept, fmt, media in (("text/turtle", "turtle", "text/turtle"),
+                               ("application/rdf+xml", "xml", "application/rdf+xml"),
+                               ("application/ld+json", "json-ld", "application/ld+json"),
+                               (None, "turtle", "text/turtle"), ("*/*", "turtle", "text/turtle")):
+        status, headers, body = server.request("GET", "/sparql", headers={"Accept": accept} if accept else {})
+        assert status == 200 and headers["content-type"].split(";")[0] == media, accept
+        assert "Accept" in headers["vary"]
+        graphs[accept] = Graph().parse(data=body, format=fmt, publicID=server.url)
+    from rdflib.compare import isomorphic
+    assert isomorphic(graphs["text/turtle"], graphs["application/rdf+xml"])
+    assert isomorphic(graphs["text/turtle"], graphs["application/ld+json"])
+    g = graphs["text/turtle"]
+    endpoint = URIRef(BASE + "sparql")
+    assert (endpoint, URIRef(RDF_TYPE), URIRef(sd + "Service")) in g
+    assert (endpoint, URIRef(sd + "supportedLanguage"), URIRef(sd + "SPARQL11Query")) in g
+    assert (endpoint, URIRef(sd + "feature"), URIRef(sd + "UnionDefaultGraph")) in g
+    dataset = g.value(endpoint, URIRef(sd + "defaultDataset"))
+    void = Graph().parse(served_build / "void.ttl")
+    void_triples = URIRef("http://rdfs.org/ns/void#triples")
+    assert g.value(g.value(dataset, URIRef(sd + "defaultGraph")), void_triples) == \
+        void.value(URIRef(BASE + "dataset"), void_triples)
+    named = {g.value(n, URIRef(sd + "name")): g.value(g.value(n, URIRef(sd + "graph")), void_triples)
+             for n in g.objects(dataset, URIRef(sd + "namedGraph"))}
+    subsets = {s for s in void.objects(URIRef(BASE + "dataset"), URIRef("http://rdfs.org/ns/void#subset"))
+               if str(s).startswith(BASE + "graph/")}
+    assert set(named) == subsets | {URIRef(BASE + "graph/void")}
+    assert all(named[s] == void.value(s, void_triples) for s in subsets)
+    status, headers, _ = server.request("GET", "/sparql", headers={"Accept": "text/html,*/*;q=0.8"})
+    assert status == 200 and headers["content-type"].startswith("text/html")
+    status, _, _ = server.request("GET", "/sparql", headers={"Accept": "image/png"})
+    assert status == 406
     status, headers, body = server.get("/query", accept="text/html")
     assert status == 200 and b"<textarea id='query'" in body
 
@@ -487,7 +536,7 @@ def test_serve_command_line_errors_name_the_problem(server, tmp_path):
     from conftest import ROOT
     run = subprocess.run([sys.executable, "-m", "crimecongress", "serve", "--build", str(tmp_path / "none"),
                           "--port", "0"], cwd=ROOT, capture_output=True, text=True, timeout=60)
-    assert run.returncode == 2 and "no dataset.nq" in run.stderr and "Traceback" not in run.stderr
+    assert run.returncode == 2 and "no dataset.nq.gz" in run.stderr and "Traceback" not in run.stderr
     run = subprocess.run([sys.executable, "-m", "crimecongress", "serve", "--build", str(server.build),
                           "--port", str(server.port)], cwd=ROOT, capture_output=True, text=True, timeout=60)
     assert run.returncode == 2 and f"cannot listen on 127.0.0.1:{server.port}" in run.stderr

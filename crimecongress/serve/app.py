@@ -4,6 +4,8 @@ writer and the tests can call it directly.
 Routes, in order:
   /                      home: documents and the theme tree
   /_static/*             the stylesheet and the query page's script
+  /favicon.ico /favicon.svg /robots.txt /sitemap.xml (and /sitemap-N.xml past 50,000 pages): see discovery.py
+  /assets/vendor/*       YASGUI's script and stylesheet (when fetched by `make setup`), versioned: cached a year
   /sparql                SPARQL 1.1 Protocol (GET, POST form, POST direct), read-only
   /query                 the query page with the example queries from queries/*.rq
   /search?q=             full-text search over the units' texts
@@ -21,16 +23,20 @@ import hashlib
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Callable
 from urllib.parse import parse_qs, unquote, urlsplit
 
+import pyoxigraph as ox
+
+from .. import dumps
 from ..errors import InputError
-from . import assets
+from . import assets, discovery
 from .data import Dataset
-from .negotiate import RESOURCE_FORMATS, choose, choose_resource_format, split_suffix
+from .negotiate import ALIASES, RESOURCE_FORMATS, choose, choose_resource_format, split_suffix
 from .pages import Example, Pages
-from .rdf import serialise
+from .rdf import Blank, Lit, Prefixes, serialise
 from .resolver import Ambiguous, Resolved, Resolver
 from .search import SearchIndex
 from ..sparqltext import is_update, service_refusal
@@ -49,6 +55,10 @@ SECURITY_HEADERS = [("X-Content-Type-Options", "nosniff"), ("Referrer-Policy", "
 CSP = ("default-src 'none'; style-src 'self'; script-src 'self'; img-src 'self' data:; connect-src 'self'; "
        "form-action 'self'; base-uri 'none'; frame-ancestors 'none'")
 LIST_PAGES = ("doc", "theme", "instrument", "actor")
+# the service description's formats, Turtle first: a client that names none (or */*) reads Turtle, a browser HTML
+XSD = "http://www.w3.org/2001/XMLSchema#"
+SD = "http://www.w3.org/ns/sparql-service-description#"
+SERVICE_DESCRIPTION_FORMATS = [(name, RESOURCE_FORMATS[name][0]) for name in ("ttl", "rdf", "jsonld", "nt", "html")]
 # what a script on another site may read of an answer (CORS exposes only a few headers unless told)
 EXPOSED_HEADERS = "X-SPARQL-MaxRows, Link, Content-Location, ETag, Retry-After"
 
@@ -170,7 +180,7 @@ class App:
         void = self.build_dir / "void.ttl"
         if void.is_file():
             extra.append((str(void), self.data.minter.graph("void")))
-        return {"nquads": str(self.build_dir / "dataset.nq"), "extra": extra, "context": self.data.context,
+        return {"nquads": str(dumps.find(self.build_dir)), "extra": extra, "context": self.data.context,
                 "prefixes": self.data.prefixes.mapping, "federation": sorted(self.federation)}
 
     def close(self) -> None:
@@ -197,6 +207,10 @@ class App:
             out["/dataset/" + name] = path
             if "/" not in name:
                 out["/" + name] = path
+            plain = name.removesuffix(".gz")
+            if plain in dumps.WHOLE:          # the plain dump's address too: answered from the gzipped file
+                out.setdefault("/dataset/" + plain, path)
+                out.setdefault("/" + plain, path)
         if "/void.ttl" in out:
             # the well-known address of a dataset's VoID description (VoID, section 7.2; RFC 8615)
             out["/.well-known/void"] = out["/void.ttl"]
@@ -264,14 +278,18 @@ class App:
             return self.cached_html(("home",), self.pages.home)
         if path.startswith("/_static/"):
             return self.static(path)
+        if path in self.site_files:
+            return self.site_file(path)
+        if path.startswith("/assets/vendor/"):
+            return self.vendor(path)
         if path == "/query":
-            return self.cached_html(("query",), self.pages.query_page)
+            return self.cached_html(("query",), self.pages.query_page, self.query_csp())
         if path == "/search":
             return self.search(params)
         if path == "/resolve":
             return self.resolve(request, params)
         if path in self.downloads:
-            return self.download(path)
+            return self.download(path, request)
         return self.resource(request, path, params)
 
     # --- resources --------------------------------------------------------------------------------------------------
@@ -356,10 +374,15 @@ class App:
             item = self.cache.put(key, make())
         return item
 
-    def cached_html(self, key, make) -> Response:
+    def cached_html(self, key, make, csp: str = CSP) -> Response:
         body, etag = self.render(key, make)
         return Response(200, body, [("Content-Type", HTML), ("ETag", etag), ("Cache-Control", "public, max-age=600"),
-                                    ("Content-Security-Policy", CSP)])
+                                    ("Content-Security-Policy", csp)])
+
+    def query_csp(self) -> str:
+        """CSP for the query page: YASGUI's one inserted <style> is allowed by its hash, nothing else inline."""
+        hashes = self.pages.yasgui.style_hashes if self.pages.yasgui else ()
+        return CSP.replace("style-src 'self'", " ".join(("style-src 'self'",) + hashes))
 
     # --- files ------------------------------------------------------------------------------------------------------
     def static(self, path: str) -> Response:
@@ -371,13 +394,54 @@ class App:
         body, etag = self.render(("static", path), lambda: text.encode("utf-8"))
         return Response(200, body, [("Content-Type", media), ("ETag", etag), ("Cache-Control", "public, max-age=86400")])
 
-    def download(self, path: str) -> Response:
+    def vendor(self, path: str) -> Response:
+        yasgui = self.pages.yasgui
+        files = {"/" + f.url: f for f in (yasgui.script, yasgui.stylesheet)} if yasgui else {}
+        if path not in files:
+            return Response(404, b"Not found\n", [("Content-Type", TEXT)])
+        item = files[path]
+        body, etag = self.render(("vendor", path), item.file.read_bytes)
+        return Response(200, body, [("Content-Type", item.media), ("ETag", etag),
+                                    ("Cache-Control", "public, max-age=31536000, immutable")])
+
+    @cached_property
+    def site_files(self) -> dict[str, tuple[bytes, str]]:
+        """What browsers and crawlers ask a site for: URL path -> (bytes, media type)."""
+        files = {"/favicon.svg": (discovery.FAVICON_SVG.encode("utf-8"), "image/svg+xml"),
+                 "/favicon.ico": (discovery.favicon_ico(), "image/x-icon"),
+                 "/robots.txt": (discovery.robots_txt(self.mount, self.base).encode("utf-8"), TEXT)}
+        for name, body in discovery.sitemap_files(self.data).items():
+            files["/" + name] = (body, "application/xml")
+        return files
+
+    def site_file(self, path: str) -> Response:
+        body, media = self.site_files[path]
+        etag = '"' + hashlib.blake2b(body, digest_size=10).hexdigest() + '"'
+        return Response(200, body, [("Content-Type", media), ("ETag", etag),
+                                    ("Cache-Control", "public, max-age=86400")])
+
+    def download(self, path: str, request: Request) -> Response:
         file = self.downloads[path]
+        if file.suffix == ".gz" and not path.endswith(".gz"):
+            return self.unpacked_download(path, file, request)
         media = DOWNLOAD_TYPES.get(file.suffix, "application/octet-stream")
         body, etag = self.render(("file", path), file.read_bytes)
         name = file.name
         return Response(200, body, [("Content-Type", media), ("ETag", etag), ("Cache-Control", "public, max-age=3600"),
                                     ("Content-Disposition", f'inline; filename="{name}"')])
+
+    def unpacked_download(self, path: str, file: Path, request: Request) -> Response:
+        """A plain dump (/dataset/dataset.nq) from its gzipped file: sent as it is, with Content-Encoding: gzip,
+        to a client that takes gzip; unpacked for one that does not."""
+        name = path.rsplit("/", 1)[-1]
+        headers = [("Content-Type", DOWNLOAD_TYPES.get(Path(name).suffix, "application/octet-stream")),
+                   ("Cache-Control", "public, max-age=3600"), ("Content-Disposition", f'inline; filename="{name}"'),
+                   ("Vary", "Accept-Encoding")]
+        if "gzip" in (request.header("accept-encoding") or "").lower():
+            body, etag = self.render(("file", str(file)), file.read_bytes)
+            return Response(200, body, headers + [("ETag", etag[:-1] + '-gzip"'), ("Content-Encoding", "gzip")])
+        body, etag = self.render(("unpacked", str(file)), lambda: dumps.plain_bytes(file))
+        return Response(200, body, headers + [("ETag", etag)])
 
     # --- search and the resolver ------------------------------------------------------------------------------------
     def search(self, params: dict) -> Response:
@@ -479,17 +543,54 @@ class App:
         return Response(outcome.status, outcome.body, headers + [("Content-Type", outcome.media_type)])
 
     def service_description(self, request: Request) -> Response:
-        if choose_resource_format(request.header("accept")) == "html":
-            return self.cached_html(("query",), self.pages.query_page)
-        endpoint = self.base + "sparql"
-        formats = ["SPARQL_Results_JSON", "SPARQL_Results_XML", "SPARQL_Results_CSV", "SPARQL_Results_TSV",
-                   "Turtle", "JSON-LD", "N-Triples", "RDF_XML"]
-        body = ("@prefix sd: <http://www.w3.org/ns/sparql-service-description#> .\n\n"
-                f"<{endpoint}>\n    a sd:Service ;\n    sd:endpoint <{endpoint}> ;\n"
-                "    sd:supportedLanguage sd:SPARQL11Query ;\n    sd:feature sd:UnionDefaultGraph ;\n"
-                "    sd:resultFormat\n" + ",\n".join(f"        <http://www.w3.org/ns/formats/{f}>" for f in formats)
-                + " .\n")
-        return Response(200, body.encode(), [("Content-Type", "text/turtle; charset=utf-8"), ("Vary", "Accept")])
+        """The SPARQL 1.1 Service Description (W3C) of the endpoint, in the RDF format the client asks for
+        (Turtle when it names none); a browser gets the query page."""
+        fmt = choose(request.header("accept"), SERVICE_DESCRIPTION_FORMATS, ALIASES)
+        if fmt == "html":
+            return self.cached_html(("query",), self.pages.query_page, self.query_csp())
+        if fmt is None:
+            return self.error(request, 406, "Not acceptable", "The service description is available as Turtle, "
+                              "RDF/XML, JSON-LD, N-Triples and HTML.")
+        prefixes = Prefixes({**self.data.prefixes.mapping, "sd": SD})
+        body, etag = self.render(("service-description", fmt), lambda: serialise(
+            fmt, self.service_triples(), prefixes, self.data.compactor, self.context_ref, first=self.base + "sparql"))
+        media = RESOURCE_FORMATS[fmt][0] + ("; charset=utf-8" if fmt == "ttl" else "")
+        return Response(200, body, [("Content-Type", media), ("ETag", etag), ("Vary", "Accept"),
+                                    ("Cache-Control", "public, max-age=3600")])
+
+    def service_triples(self) -> list:
+        """The endpoint, what it speaks and the dataset it serves: the union default graph and each named graph
+        with its number of triples (from the build's VoID description)."""
+        sd, void = SD, "http://rdfs.org/ns/void#"
+        rdf_type, triples_of = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type", void + "triples"
+        endpoint, dataset = self.base + "sparql", self.data.minter.dataset()
+        described = dict(self.data.out.get(dataset, ()))
+        out = [(endpoint, rdf_type, sd + "Service"), (endpoint, sd + "endpoint", endpoint),
+               (endpoint, sd + "supportedLanguage", sd + "SPARQL11Query"),
+               (endpoint, sd + "feature", sd + "UnionDefaultGraph"),
+               (endpoint, sd + "defaultEntailmentRegime", "http://www.w3.org/ns/entailment/Simple"),
+               (endpoint, sd + "defaultDataset", dataset), (dataset, rdf_type, sd + "Dataset")]
+        out += [(endpoint, sd + "resultFormat", "http://www.w3.org/ns/formats/" + name) for name in (
+            "SPARQL_Results_JSON", "SPARQL_Results_XML", "SPARQL_Results_CSV", "SPARQL_Results_TSV", "Turtle",
+            "JSON-LD", "N-Triples", "RDF_XML")]
+        default = Blank("default-graph")
+        out += [(dataset, sd + "defaultGraph", default), (default, rdf_type, sd + "Graph")]
+        if triples_of in described:
+            out.append((default, triples_of, described[triples_of]))
+        graphs = sorted(o for p, o in self.data.out.get(dataset, ()) if p == void + "subset" and isinstance(o, str)
+                        and o.startswith(self.data.minter.graph("")))
+        counted = [(graph, dict(self.data.out.get(graph, ())).get(triples_of)) for graph in graphs]
+        void_file = self.build_dir / "void.ttl"
+        if void_file.is_file():      # the endpoint also holds the description itself, in a graph of its own
+            size = sum(1 for _ in ox.parse(path=str(void_file), format=ox.RdfFormat.TURTLE))
+            counted.append((self.data.minter.graph("void"), Lit(str(size), None, XSD + "integer")))
+        for number, (graph, count) in enumerate(counted, 1):
+            named, held = Blank(f"named-graph-{number}"), Blank(f"graph-{number}")
+            out += [(dataset, sd + "namedGraph", named), (named, rdf_type, sd + "NamedGraph"),
+                    (named, sd + "name", graph), (named, sd + "graph", held), (held, rdf_type, sd + "Graph")]
+            if count is not None:
+                out.append((held, triples_of, count))
+        return out
 
     # --- errors -----------------------------------------------------------------------------------------------------
     def error(self, request: Request, status: int, title: str, message: str) -> Response:

@@ -1,22 +1,77 @@
-"""The stylesheet and the one script (the query page's), served from /_static/. No external assets."""
+"""The stylesheet and the one script (the query page's), served from /_static/; and the vendored YASGUI
+(the query page's editor), served from /assets/vendor/ when `make setup` has fetched it. No external assets."""
+from __future__ import annotations
+
+import base64
+import hashlib
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+VENDOR = Path(__file__).resolve().parent / "vendor"      # gitignored: filled by `make setup` from the npm registry
+VENDOR_TYPES = {".js": "text/javascript; charset=utf-8", ".css": "text/css; charset=utf-8"}
+
+
+@dataclass(frozen=True)
+class VendorFile:
+    url: str       # path under the site's mount: "assets/vendor/yasgui/4.6.2/yasgui.min.js" (versioned: cached long)
+    file: Path
+    media: str
+
+
+@dataclass(frozen=True)
+class Yasgui:
+    version: str
+    script: VendorFile
+    stylesheet: VendorFile
+    style_hashes: tuple[str, ...]   # CSP sources ('sha256-...') for the <style> its column resizer inserts
+
+
+def inserted_styles(script: str) -> list[str]:
+    """The fixed stylesheets the bundle inserts as <style> elements (its table's column resizer does:
+    createStyle(head, `...`)). The page's Content-Security-Policy allows exactly these by their hashes."""
+    return re.findall(r"createStyle\(\w+,`([^`\\$]*)`", script)
+
+
+def yasgui(folder: Path = VENDOR / "yasgui") -> Yasgui | None:
+    """The newest fetched version of @zazuko/yasgui (a folder named by its version holding both dist files),
+    or None: the query page then keeps its plain form."""
+    versions = [d for d in folder.iterdir() if re.fullmatch(r"\d+(\.\d+)*", d.name)
+                and (d / "yasgui.min.js").is_file() and (d / "yasgui.min.css").is_file()] if folder.is_dir() else []
+    if not versions:
+        return None
+    newest = max(versions, key=lambda d: tuple(int(n) for n in d.name.split(".")))
+
+    def item(name: str) -> VendorFile:
+        return VendorFile(f"assets/vendor/yasgui/{newest.name}/{name}", newest / name,
+                          VENDOR_TYPES[Path(name).suffix])
+
+    script = (newest / "yasgui.min.js").read_text(encoding="utf-8")
+    hashes = tuple("'sha256-" + base64.b64encode(hashlib.sha256(text.encode("utf-8")).digest()).decode() + "'"
+                   for text in inserted_styles(script))
+    return Yasgui(newest.name, item("yasgui.min.js"), item("yasgui.min.css"), hashes)
+
 
 CSS = """\
 :root {
-  --ink: #1d2530; --muted: #5b6776; --faint: #8a96a3; --line: #dde3ea; --paper: #ffffff; --wash: #f5f7fa;
+  --ink: #1d2530; --muted: #5b6776; --faint: #616c79; --line: #dde3ea; --paper: #ffffff; --wash: #f5f7fa;
   --accent: #005f8f; --accent-soft: #e3f1f8; --mark: #fff1a8; --ok: #1f7a3a; --warn: #9a5b00;
   --serif: "Iowan Old Style", "Palatino Linotype", Palatino, Georgia, "Times New Roman", serif;
   --sans: system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif;
   --mono: ui-monospace, SFMono-Regular, Menlo, Consolas, "Liberation Mono", monospace;
 }
 @media (prefers-color-scheme: dark) {
-  :root { --ink: #e4e9ef; --muted: #a7b2bf; --faint: #7d8996; --line: #2f3944; --paper: #141a21; --wash: #1b232c;
-          --accent: #7cc4ec; --accent-soft: #1d3443; --mark: #5c4d00; }
+  :root { --ink: #e4e9ef; --muted: #a7b2bf; --faint: #8e9aa7; --line: #2f3944; --paper: #141a21; --wash: #1b232c;
+          --accent: #7cc4ec; --accent-soft: #1d3443; --mark: #352c00; }
 }
 * { box-sizing: border-box; }
 html { font-size: 17px; }
 body { margin: 0; background: var(--paper); color: var(--ink); font: 1rem/1.55 var(--sans); }
-a { color: var(--accent); text-decoration: none; }
-a:hover, a:focus { text-decoration: underline; }
+/* links in running text are underlined (colour alone does not tell them apart); menus and chips are not */
+a { color: var(--accent); text-decoration: underline; text-decoration-thickness: 1px; text-underline-offset: .16em; }
+a:hover, a:focus { text-decoration-thickness: 2px; }
+header.site a, .chip { text-decoration: none; }
+header.site a:hover, header.site a:focus, .chip:hover, .chip:focus { text-decoration: underline; }
 header.site { display: flex; flex-wrap: wrap; gap: .4rem 1.4rem; align-items: center; padding: .7rem 1.4rem;
   border-bottom: 1px solid var(--line); background: var(--wash); }
 header.site .brand { font-weight: 700; color: var(--ink); letter-spacing: .01em; }
@@ -26,6 +81,7 @@ header.site form { margin-left: auto; display: flex; gap: .3rem; }
 input[type=search], input[type=text], select, textarea { font: inherit; color: var(--ink); background: var(--paper);
   border: 1px solid var(--line); border-radius: 6px; padding: .35rem .55rem; }
 input[type=search] { width: 12rem; max-width: 50vw; }
+input, select, textarea { max-width: 100%; }
 button, .button { font: inherit; font-size: .92rem; cursor: pointer; border: 1px solid var(--accent); color: #fff;
   background: var(--accent); border-radius: 6px; padding: .35rem .8rem; }
 @media (prefers-color-scheme: dark) { button, .button { color: #0b1116; } }
@@ -83,16 +139,21 @@ nav.pager { display: flex; justify-content: space-between; margin: 2rem 0 0; fon
 .footnotes li:target { background: var(--mark); }
 .toc ul { list-style: none; padding-left: 1.1rem; margin: .1rem 0; }
 .toc > ul { padding-left: 0; }
+.toc li.level-2 { margin-left: 1.1rem; } .toc li.level-3 { margin-left: 2.2rem; } .toc li.level-4 { margin-left: 3.3rem; }
 /* trees and tables */
 ul.tree { list-style: none; padding-left: 1.2rem; margin: .15rem 0; border-left: 1px dotted var(--line); }
 ul.tree.root { padding-left: 0; border: 0; }
 ul.tree li { margin: .2rem 0; }
 .count { color: var(--faint); font-size: .85rem; margin-left: .3rem; }
 table { border-collapse: collapse; width: 100%; font-size: .92rem; margin: .5rem 0 1rem; }
-th, td { text-align: left; vertical-align: top; padding: .35rem .6rem; border-bottom: 1px solid var(--line); }
+th, td { text-align: left; vertical-align: top; padding: .35rem .6rem; border-bottom: 1px solid var(--line);
+  overflow-wrap: break-word; }
+.table-box { overflow-x: auto; }          /* a table wider than the screen scrolls in its box, not the page */
+.props { table-layout: fixed; }              /* so that a long IRI in a value wraps within its column */
 th { color: var(--muted); font-weight: 600; background: var(--wash); white-space: nowrap; }
 td.mono, .mono { font-family: var(--mono); font-size: .82rem; overflow-wrap: anywhere; }
-.props th { width: 14rem; background: none; }
+td.mono { min-width: 14ch; }                 /* a hash or an IRI wraps, but not one letter a line */
+.props th { width: 14rem; max-width: 35vw; background: none; }
 .group { margin: 1rem 0 1.4rem; }
 .group > h3 { margin: 1.6rem 0 .2rem; font-size: .8rem; text-transform: uppercase; letter-spacing: .07em;
   color: var(--muted); border-bottom: 1px solid var(--line); padding-bottom: .2rem; }
@@ -105,6 +166,7 @@ td.mono, .mono { font-family: var(--mono); font-size: .82rem; overflow-wrap: any
 .figures { display: grid; grid-template-columns: repeat(auto-fit, minmax(22rem, 1fr)); gap: 1rem; }
 .figures figure { margin: 0; border: 1px solid var(--line); border-radius: 6px; padding: .5rem; background: #fff; }
 .figures img { width: 100%; height: auto; display: block; }
+.figures figcaption { color: #5b6776; }       /* on the figure's white, in a dark page too */
 .cols { display: grid; grid-template-columns: repeat(auto-fit, minmax(19rem, 1fr)); gap: 0 2.2rem; }
 /* query page */
 textarea#query { width: 100%; min-height: 15rem; font: .86rem/1.45 var(--mono); }
@@ -119,7 +181,21 @@ textarea#query { width: 100%; min-height: 15rem; font: .86rem/1.45 var(--mono); 
 #status { margin: .6rem 0; color: var(--muted); font-size: .9rem; min-height: 1.3em; }
 #results { overflow-x: auto; }
 .controls { display: flex; flex-wrap: wrap; gap: .6rem; align-items: center; margin: .5rem 0; }
+/* YASGUI on the query page: one tab, results that scroll inside their own box, AA contrast in the editor; it
+   draws in light colours only, so it keeps the light palette inside a dark page */
+#yasgui { color-scheme: light; background: #fff; color: #1d2530; --ink: #1d2530; --muted: #5b6776; --faint: #616c79;
+  --line: #dde3ea; --paper: #fff; --wash: #f5f7fa; --accent: #005f8f; --accent-soft: #e3f1f8; }
+#yasgui .tabsList { display: none; }
+#yasgui .yasr_results { overflow-x: auto; }
+#yasgui .yasr table { width: auto; margin: 0; }
+#yasgui .yasr th { background: none; white-space: normal; }
+#yasgui .cm-s-default .cm-string-2 { color: #b03c00; } #yasgui .cm-s-default .cm-comment { color: #8a4400; }
+#yasgui .cm-s-default .cm-variable-3, #yasgui .cm-s-default .cm-type { color: #006b4f; }
+#yasgui .cm-s-default .cm-bracket { color: #6b6b3a; } #yasgui .cm-s-default .cm-hr { color: #595959; }
+#yasgui .cm-negative, #yasgui .cm-s-default .cm-error { color: #b22222; } #yasgui .cm-positive { color: #1d7a1d; }
+#yasgui .CodeMirror-linenumber, #yasgui .CodeMirror-guttermarker-subtle { color: #595959; }
 @media (max-width: 40rem) { html { font-size: 16px; } header.site form { margin-left: 0; }
+  th, td { padding: .3rem .35rem; } th { white-space: normal; }
   .reading .depth-1 { margin-left: 1rem; } .reading .depth-2 { margin-left: 2rem; } }
 @media print { header.site, footer.site, .formats, .self, form { display: none; } .text { border: 0; } }
 """
@@ -214,12 +290,66 @@ QUERY_JS = """\
     });
   }
 
+  // YASGUI (highlighting, prefixes, result views and downloads) when its files were served: it takes the
+  // form's place, asks this site's endpoint only and keeps nothing in the browser's storage
+  function yasgui() {
+    var mountPoint = document.getElementById("yasgui");
+    if (!window.Yasgui || !mountPoint) { return null; }
+    var absolute = new URL(endpoint, location.href).href;
+    Yasgui.Yasqe.defaults.autocompleters = ["variables", "prefixes"];   // not "property", "class": remote lookups
+    if (Yasgui.Yasqe.Autocompleters.prefixes) { Yasgui.Yasqe.Autocompleters.prefixes.persistenceId = null; }
+    mountPoint.hidden = false;                    // shown first: the editor measures its box as it draws
+    form.hidden = true;
+    var editor = new Yasgui(mountPoint, {
+      requestConfig: { endpoint: absolute, method: "POST" },
+      copyEndpointOnNewTab: false,
+      persistenceId: null,
+      populateFromUrl: false,
+      autofocus: false,
+      endpointCatalogueOptions: { getData: function () { return [{ endpoint: absolute }]; }, keys: [] },
+      yasqe: { value: box.value },
+      yasr: { prefixes: prefixes }
+    });
+    // YASGUI leaves some controls without a name (and redraws them with each result): name them here
+    var names = [["input.autocomplete", "SPARQL endpoint"], ["select.tableSizer", "Rows per page"],
+                 ["input.tableFilter", "Filter the results"], [".CodeMirror textarea", "SPARQL query"]];
+    function name() {
+      names.forEach(function (pair) {
+        Array.prototype.forEach.call(mountPoint.querySelectorAll(pair[0]), function (el) {
+          if (!el.hasAttribute("aria-label")) { el.setAttribute("aria-label", pair[1]); }
+        });
+      });
+      // the editor's scrolling box takes the keyboard focus, so that it can be scrolled without a mouse
+      Array.prototype.forEach.call(mountPoint.querySelectorAll(".CodeMirror-scroll[tabindex='-1']"), function (el) {
+        el.setAttribute("tabindex", "0");
+      });
+    }
+    name();
+    new MutationObserver(name).observe(mountPoint, { childList: true, subtree: true });
+    return editor;
+  }
+
+  var editor = null;
+  try {
+    editor = yasgui();
+  } catch (error) {                               // a broken editor leaves the plain form
+    editor = null;
+    form.hidden = false;
+    if (document.getElementById("yasgui")) { document.getElementById("yasgui").hidden = true; }
+  }
   form.addEventListener("submit", run);
   Array.prototype.forEach.call(document.querySelectorAll("button[data-example]"), function (button) {
     button.addEventListener("click", function () {
       var source = document.getElementById(button.getAttribute("data-example"));
+      var go = button.getAttribute("data-run") === "1";
+      if (editor) {
+        var yasqe = editor.getTab().getYasqe();
+        yasqe.setValue(source.textContent);
+        if (go) { yasqe.query().catch(function () {}); } else { yasqe.focus(); }
+        return;
+      }
       box.value = source.textContent;
-      if (button.getAttribute("data-run") === "1") { run(); } else { box.focus(); }
+      if (go) { run(); } else { box.focus(); }
     });
   });
 })();

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from .. import dumps
 from ..errors import InputError
 from ..ids import DEFAULT_BASE, Minter
 from .rdf import RDF_TYPE, XSD_STRING, Compactor, Lit, Prefixes, Term, Triple, from_ox, sort_key
@@ -59,6 +60,16 @@ class Quote:
 
 
 @dataclass(frozen=True)
+class Origin:
+    """A tag another tag was derived from (prov:wasDerivedFrom): its annotation, the unit it is on and what it
+    says (a theme, an instrument...), so that a page can say "names the Convention, which serves target 16.5"."""
+
+    annotation: str
+    unit: str | None
+    body: str | None
+
+
+@dataclass(frozen=True)
 class Evidence:
     """Why a unit carries a tag: the annotation, the words that triggered it, and how it was made."""
 
@@ -69,6 +80,7 @@ class Evidence:
     rule: str | None = None          # uncc:rule, or uncc:curation for a curated tag
     method: str | None = None        # uncc:method ("match", "curated", "derived", ...)
     via: tuple[str, ...] = ()        # annotations this one was derived from (prov:wasDerivedFrom)
+    origins: tuple[Origin, ...] = ()  # the same, with the unit and body of each
 
     @property
     def words(self) -> tuple[str, ...]:
@@ -80,19 +92,19 @@ class Dataset:
 
     def __init__(self, build_dir: Path, base: str | None = None):
         self.build_dir = Path(build_dir)
-        nq = self.build_dir / "dataset.nq"
-        if not nq.is_file():
-            raise InputError("no dataset.nq: run `crimecongress build` first", file=str(nq),
-                             hint="or pass --build DIR")
+        nq = dumps.find(self.build_dir, dumps.QUADS)
+        if nq is None:
+            raise InputError("no dataset.nq.gz: run `crimecongress build` first",
+                             file=dumps.display_name(self.build_dir), hint="or pass --build DIR")
         self.base = base or _base_from_void(self.build_dir) or DEFAULT_BASE
         self.minter = Minter(self.base)
         self.uncc = self.minter.term("")
         self.out: dict[Term, list[tuple[str, Term]]] = {}
         self.inc: dict[str, list[tuple[Term, str]]] = {}
-        nt = self.build_dir / "dataset.nt"
+        nt = dumps.find(self.build_dir, "dataset.nt")
         try:
             # the whole graph (the union of dataset.nq's named graphs, without repeats), sorted by subject
-            if nt.is_file():
+            if nt is not None:
                 self._read(nt, ox.RdfFormat.N_TRIPLES, unique=True)
             else:
                 self._read(nq, ox.RdfFormat.N_QUADS, unique=False)
@@ -111,12 +123,17 @@ class Dataset:
 
     def _read(self, path: Path, fmt, unique: bool) -> None:
         """Add a file's triples to the indexes. Pairs keep the file's order (the build's files are sorted, so
-        the order is the same on every run); `unique` says the file has no repeated triple."""
+        the order is the same on every run); `unique` says the file has no repeated triple. A gzipped dump is
+        read as it is unpacked."""
+        with dumps.open_plain(path) as handle:
+            self._index(ox.parse(handle, format=fmt), unique)
+
+    def _index(self, triples, unique: bool) -> None:
         intern = sys.intern
         named, literal = ox.NamedNode, ox.Literal
         out = self.out
         touched = set()
-        for t in ox.parse(path=str(path), format=fmt):
+        for t in triples:
             s = t.subject
             s = intern(s.value) if type(s) is named else from_ox(s)
             o = t.object
@@ -417,11 +434,20 @@ class Dataset:
                         frontier.append(origin)
             agent = self.value(ann, PROV + "wasAttributedTo") or self.value(ann, DCTERMS + "creator")
             t = self.term
+            origins = tuple(Origin(v, _iri(self.value(v, t("taggedUnit"))), _iri(self.value(v, OA + "hasBody")))
+                            for v in via)
             found.append(Evidence(ann, tuple(dict.fromkeys(quotes)), self.text(ann, t("confidence")),
                                   self.label(agent) if agent is not None else None,
                                   self.text(ann, t("rule")) or self.text(ann, t("curation")),
-                                  self.text(ann, t("method")), tuple(via)))
+                                  self.text(ann, t("method")), tuple(via), origins))
         return found
+
+    def manifestation_in(self, doc: str, source_file: str) -> str | None:
+        """The manifestation of `doc` printed in `source_file` (a source file may hold several documents)."""
+        for man in sorted(x for x in self.values(doc, self.term("manifestation")) if isinstance(x, str)):
+            if self.value(man, self.term("sourceFile")) == source_file:
+                return man
+        return None
 
     def _quotes(self, ann: str, unit: str) -> list[Quote]:
         quotes = []
@@ -488,8 +514,9 @@ class Dataset:
     def authority(self, kind: str) -> list[str]:
         """Instruments or actors: everything under {base}instrument/ or {base}actor/ that the data mentions."""
         prefix = f"{self.base}{kind}/"
-        found = {s for s in self.subjects if s.startswith(prefix)}
-        found |= {o for o in self.inc if o.startswith(prefix)}
+        # the concepts themselves, not the records minted below them (a crosswalk mapping: instrument/x/sdg/16-5)
+        found = {s for s in self.subjects if s.startswith(prefix) and "/" not in s[len(prefix):]}
+        found |= {o for o in self.inc if o.startswith(prefix) and "/" not in o[len(prefix):]}
         return sorted(found, key=lambda i: self.label(i).lower())
 
     def congress_of(self, doc: str) -> str | None:
@@ -508,6 +535,10 @@ class Dataset:
 
 
 _key = sort_key
+
+
+def _iri(term: Term | None) -> str | None:
+    return term if isinstance(term, str) else None
 
 
 def _subject_key(pair) -> tuple:

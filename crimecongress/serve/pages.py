@@ -7,10 +7,12 @@ from __future__ import annotations
 
 import html
 import json
+import re
 from collections import OrderedDict
 from dataclasses import dataclass
-from urllib.parse import urlencode
+from urllib.parse import unquote, urlencode, urlsplit
 
+from . import assets, discovery
 from .data import DCAT, DCTERMS, ELI, OA, OWL, PROV, RDFS, SKOS, VOID, Dataset
 from .rdf import RDF_TYPE, Blank, Lit, Term
 from .resolver import Ambiguous, Unresolved
@@ -32,6 +34,11 @@ PREDICATE_LABELS = {SKOS + "exactMatch": "exact match", SKOS + "closeMatch": "cl
                     RDFS + "label": "label", RDFS + "comment": "comment", RDFS + "subClassOf": "subclass of",
                     RDFS + "subPropertyOf": "subproperty of", RDFS + "domain": "domain", RDFS + "range": "range"}
 STRUCTURAL = {"document", "underHeading", "footnoteRef", "lists"}
+SDG = "http://metadata.un.org/sdg/"
+FOAF = "http://xmlns.com/foaf/0.1/"
+SCHEMA = "https://schema.org/"
+ORG = "http://www.w3.org/ns/org#"
+SPDX = "http://spdx.org/rdf/terms#"
 
 
 def plural(word: str, n: int) -> str:
@@ -42,6 +49,12 @@ def plural(word: str, n: int) -> str:
 
 def e(value) -> str:
     return html.escape(str(value), quote=True)
+
+
+def boxed_tables(body: str) -> str:
+    """Each table in a box of its own, which scrolls sideways when the table is wider than a phone's screen
+    (the page itself never does). Data never reaches here unescaped, so "<table" is always markup."""
+    return re.sub(r"<table\b", "<div class='table-box'><table", body).replace("</table>", "</table></div>")
 
 
 @dataclass(frozen=True)
@@ -63,6 +76,7 @@ class Pages:
         self.downloads: set[str] = set()   # URL paths of the build's files (set by the app)
         self.live = True                     # False in the static site: no search, no resolver
         self.figure_titles: dict[str, str] = {}   # figure URL path -> its <title> (set by the app)
+        self.yasgui = assets.yasgui()        # the query page's editor, when `make setup` fetched it
 
     # --- links ------------------------------------------------------------------------------------------------------
     def href(self, iri: str) -> str:
@@ -90,7 +104,7 @@ class Pages:
     # --- the frame --------------------------------------------------------------------------------------------------
     def frame(self, title: str, body: str, *, crumbs: list[tuple[str | None, str]] | None = None,
               alternates: list[tuple[str, str, str]] | None = None, wide: bool = False, script: bool = False,
-              body_attrs: str = "") -> bytes:
+              body_attrs: str = "", head: str = "") -> bytes:
         links = "".join(f'<link rel="alternate" type="{e(t)}" href="{e(h)}" title="{e(n)}">\n'
                         for n, t, h in alternates or [])
         crumb_html = ""
@@ -111,7 +125,8 @@ class Pages:
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>{e(title)} · {SITE_NAME}</title>
 <link rel="stylesheet" href="{m}_static/style.css">
-{links}{js}</head>
+<link rel="icon" href="{m}favicon.svg" type="image/svg+xml">
+{links}{head}{js}</head>
 <body{body_attrs}>
 <header class="site">
 <a class="brand" href="{m}">UN Crime Congress <span>declarations</span></a>
@@ -119,7 +134,7 @@ class Pages:
 <a href="{m}actor">Actors</a><a href="{m}query">SPARQL</a><a href="{m}dataset">Data</a></nav>
 {search}</header>
 <main{' class="wide"' if wide else ''}>
-{crumb_html}{body}
+{crumb_html}{boxed_tables(body)}
 </main>
 <footer class="site">Declarations of the United Nations Congresses on Crime Prevention and Criminal Justice, paragraph by paragraph ·
 data under <a href="https://creativecommons.org/licenses/by/4.0/">CC BY 4.0</a> ·
@@ -340,7 +355,7 @@ instruments, actors and SDG targets it concerns, and why. Every address answers 
         toc_html = ""
         if len(toc) > 2:
             toc_html = "<details class='toc'><summary>Contents</summary><ul>" + "".join(
-                f"<li style='margin-left:{(lvl - 1) * 1.1}rem'><a href='#{e(a)}'>{e(txt)}</a></li>"
+                f"<li class='level-{min(lvl, 4)}'><a href='#{e(a)}'>{e(txt)}</a></li>"
                 for lvl, a, txt in toc) + "</ul></details>"
         body = (f"<p><span class='kind'>{e(self.class_label(d.document_kind(doc) or 'Document'))}</span></p>"
                 f"<h1>{e(title)}</h1><p class='iri'>{e(doc)}</p>{meta}{toc_html}"
@@ -479,53 +494,145 @@ instruments, actors and SDG targets it concerns, and why. Every address answers 
             items = []
             for v in sorted(values, key=lambda x: d.label(x).lower()):
                 evidence = d.evidence(u, v)
-                why = self.why(evidence)
-                ann = "".join(f" <a class='small' href='{e(self.href(ev.annotation))}' title='The annotation'>"
-                              f"evidence</a>" for ev in evidence[:1]) if self.live else ""
                 if kind == "sdg":
                     code = v.rsplit("/", 1)[-1]
                     label = d.label(v)
                     text = f"{code} {label}" if not label.startswith("SDG") else label
-                    link = f"<a href='{e(v)}' rel='external'>{e(text)}</a> <span class='small mono'>{e(v)}</span>"
+                    link = f"<a href='{e(v)}' rel='external'>{e(text)}</a>"
                 else:
                     link = self.a(v)
-                items.append(f"<li>{link}{why}{ann}</li>")
+                items.append(f"<li>{link}{self.why(evidence, v)}</li>")
             blocks.append(f"<h3>{titles[kind]}</h3><ul class='plain'>{''.join(items)}</ul>")
         if not blocks:
             return ""
         return "<h2>What it is about</h2>" + "".join(blocks)
 
-    def why(self, evidence) -> str:
-        """ "matched “corruption” in (d) · rule theme.corruption.terms · confidence 0.85" """
+    # --- evidence in words ------------------------------------------------------------------------------------------
+    def quoted(self, quotes, limit: int = 6) -> str:
+        """ "‘corruption’, ‘bribery’", each with its context as a tooltip."""
+        shown = []
+        for q in quotes[:limit]:
+            context = f"…{q.prefix}[{q.exact}]{q.suffix}…" if q.prefix or q.suffix else q.exact
+            shown.append(f"<q title='{e(context)}'>{e(q.exact)}</q>")
+        return ", ".join(shown) + (" …" if len(quotes) > limit else "")
+
+    def read_in(self, quotes) -> str:
+        """ "read in the words ‘x’, ‘y’ in (d)": the words grouped by the unit they were read in."""
+        by_source: "OrderedDict[str | None, list]" = OrderedDict()
+        for q in quotes:
+            by_source.setdefault(q.source, []).append(q)
+        parts = []
+        for source, group in by_source.items():
+            where = f" in {self.a(source, self.d.short_label(source))}" if source else ""
+            parts.append(f"{self.quoted(group)}{where}")
+        noun = "word" if len(quotes) == 1 and " " not in quotes[0].exact else "words"
+        return f"read in the {noun} " + "; ".join(parts) if parts else ""
+
+    def what_it_says(self, iri: str | None) -> str:
+        """An origin tag's body as a clause: "names the Convention", "is about Corruption"."""
+        if not iri:
+            return ""
+        base = self.d.base
+        if iri.startswith((base + "instrument/", base + "actor/")):
+            label = self.d.label(iri)
+            return f"names {'' if label.lower().startswith('the ') else 'the '}{self.a(iri)}"
+        if iri.startswith(base + "theme/"):
+            return f"is about {self.a(iri)}"
+        return f"concerns {self.a(iri)}"
+
+    def target_name(self, iri: str) -> str:
+        code = iri.rsplit("/", 1)[-1]
+        return f"{'target' if '.' in code else 'goal'} {code}"
+
+    def why(self, evidence, value: str | None = None) -> str:
+        """Why a unit carries a tag, in words a reader follows ("read in the words ‘corruption’"; "names the United
+        Nations Convention against Corruption, which serves target 16.5"), then the machinery (rule, method,
+        confidence, crosswalk, annotation) in a small detail line."""
         if not evidence:
             return ""
-        quotes = list(dict.fromkeys(q for ev in evidence for q in ev.quotes))
-        parts = []
-        if quotes:
-            shown = []
-            for q in quotes[:6]:
-                context = f"…{q.prefix}[{q.exact}]{q.suffix}…" if q.prefix or q.suffix else q.exact
-                where = f" in {self.a(q.source, self.d.short_label(q.source))}" if q.source else ""
-                shown.append(f"<q title='{e(context)}'>{e(q.exact)}</q>{where}")
-            parts.append("matched " + ", ".join(shown) + (" …" if len(quotes) > 6 else ""))
+        d = self.d
         ev = evidence[0]
-        if ev.via and not quotes:
-            parts.append("derived from " + ", ".join(self.a(v, self.d.label(self.owner(v) or v)) for v in ev.via[:2]))
-        if ev.agent:
-            parts.append(f"by {e(ev.agent)}")
-        if ev.rule:
-            parts.append(f"{'curation' if (ev.method or '').startswith('curat') else 'rule'} "
-                         f"<span class='mono'>{e(ev.rule)}</span>")
-        if ev.confidence:
-            parts.append(f"confidence {e(ev.confidence)}")
-        return " <span class='why'>" + " · ".join(parts) + "</span>" if parts else ""
+        method = (ev.method or "").lower()
+        quotes = list(dict.fromkeys(q for x in evidence for q in x.quotes))
+        own = [q for q in quotes if q.source is None]
+        sources = list(dict.fromkeys(q.source for q in quotes if q.source))
+        origins = [o for x in evidence for o in x.origins]
+        sdg = bool(value) and value.startswith("http://metadata.un.org/sdg/")
+        parts: list[str] = []
+        if method == "anaphora" and quotes:
+            parts.append(f"refers to it as {self.quoted(quotes)}")
+        elif method == "footnote" and sources:
+            marks = ", ".join(self.a(s, d.short_label(s).removeprefix("footnote ")) for s in sources)
+            parts.append(f"its footnote {marks} identifies it: {self.quoted(quotes)}")
+        elif method == "heading" and sources:
+            parts.append("stands under the heading " + ", ".join(
+                f"<q>{self.a(s, d.short_label(s))}</q>" for s in sources))
+        elif method == "chapeau" and sources:
+            parts.append(f"{self.read_in(quotes)}, which introduces it")
+        elif method == "document" and quotes:
+            parts.append(f"said of the whole document: {self.read_in(quotes)}")
+        elif method == "mention" and quotes:
+            parts.append(f"names {self.quoted(quotes)}")
+        elif origins and sdg:
+            clauses = list(dict.fromkeys(self.what_it_says(o.body) for o in origins if o.body))
+            if clauses:
+                verb = "serves" if len(clauses) == 1 else "serve"
+                parts.append(f"{' and '.join(clauses)}, which {verb} {self.target_name(value)}")
+            if quotes:
+                parts.append(self.read_in(quotes))
+        elif origins and method == "broader":
+            narrower = list(dict.fromkeys(o.body for o in origins if o.body))
+            parts.append("it is about " + " and ".join(self.a(b) for b in narrower)
+                         + (", a narrower theme" if len(narrower) == 1 else ", narrower themes"))
+            if quotes:
+                parts.append(self.read_in(quotes))
+        elif origins and not own:
+            units = list(dict.fromkeys(o.unit for o in origins if o.unit))
+            if quotes:
+                parts.append(self.read_in(quotes))      # says in which unit below the words were read
+            elif units:
+                parts.append("carried up from " + ", ".join(self.a(x, d.short_label(x)) for x in units[:3]))
+        elif quotes:
+            parts.append(self.read_in(quotes))
+        if (method.startswith("curat") or not parts) and ev.agent:
+            parts.append(f"curated by {e(ev.agent)}")
+        detail = self.evidence_detail(evidence, value)
+        text = " · ".join(p for p in parts if p)
+        return (f" <span class='why'>{text}</span>" if text else "") + detail
+
+    def evidence_detail(self, evidence, value: str | None) -> str:
+        """The machine names behind a tag, for whoever checks: rule id, method, confidence, crosswalk, annotation."""
+        d = self.d
+        items = []
+        for ev in evidence[:2]:
+            if ev.rule:
+                items.append(f"{'curation' if (ev.method or '').startswith('curat') else 'rule'} "
+                             f"<code>{e(ev.rule)}</code>")
+            if ev.method:
+                items.append(f"method {e(ev.method)}")
+            if ev.confidence:
+                items.append(f"confidence {e(ev.confidence)}")
+            for origin in ev.origins[:3]:
+                if value and origin.body:
+                    for p in (SKOS + "exactMatch", SKOS + "closeMatch", SKOS + "relatedMatch", SKOS + "broadMatch",
+                              SKOS + "narrowMatch"):
+                        if value in d.values(origin.body, p):
+                            items.append(f"crosswalk <code>{e(self.short_iri(origin.body))} "
+                                         f"{e(self.curie(p))} {e(value.rsplit('/', 1)[-1])}</code>")
+            if self.live:
+                items.append(f"<a href='{e(self.href(ev.annotation))}'>annotation</a>")
+        if not items:
+            return ""
+        return " <small class='small detail'>" + " · ".join(dict.fromkeys(items)) + "</small>"
+
+    def short_iri(self, iri: str) -> str:
+        return self.path_of(iri) if iri.startswith(self.d.base) else self.curie(iri)
 
     def why_short(self, evidence) -> str:
-        words = list(dict.fromkeys(w for ev in evidence for w in ev.words))
-        if not words:
+        quotes = list(dict.fromkeys(q for ev in evidence for q in ev.quotes))
+        if not quotes:
             return ""
-        return (" <span class='why'>matched " + ", ".join(f"<q>{e(w)}</q>" for w in words[:6])
-                + (" …" if len(words) > 6 else "") + "</span>")
+        return f" <span class='why'>{self.read_in(quotes)}</span>"
 
     def lineage_section(self, u: str) -> str:
         """Links across documents (uncc:takenUpIn, uncc:continues, uncc:implements), both ways, each with the
@@ -567,17 +674,27 @@ instruments, actors and SDG targets it concerns, and why. Every address answers 
         return f"<nav class='pager' aria-label='Neighbouring units'>{prev}{nxt}</nav>"
 
     def provenance(self, u: str) -> str:
+        """Where the text was read: the document as printed (its manifestation) and the lines, in words; the
+        source file's name (a hash) and the span's address only in the detail line."""
         d = self.d
         t = d.term
+        doc = d.document_of(u)
         rows = []
         for span in sorted(x for x in d.values(u, PROV + "wasDerivedFrom") if isinstance(x, str)):
-            if not isinstance(span, str):
-                continue
             source = d.value(span, t("sourceFile"))
             first, last = d.text(span, t("firstLine")), d.text(span, t("lastLine"))
             lines = f"line {first}" if first == last else f"lines {first}–{last}"
-            link = f" <a class='small' href='{e(self.href(span))}'>(span)</a>" if self.live else ""
-            rows.append(f"<li>{self.a(source) if source else ''} <span class='small'>{e(lines)}</span>{link}</li>")
+            printed = d.manifestation_in(doc, source) if doc and isinstance(source, str) else None
+            title = d.text(doc, DCTERMS + "title") or d.label(doc) if doc else "the source text"
+            where = f"{self.a(doc, title) if doc else e(title)}"
+            if printed:
+                label = d.label(printed)
+                where += f", as printed in {'' if label.lower().startswith(('the ', 'a ')) else 'the '}{e(label)}"
+            detail = [f"file {self.a(source)}"] if isinstance(source, str) else []
+            if self.live:
+                detail.append(f"<a href='{e(self.href(span))}'>span</a>")
+            rows.append(f"<li>{where}: {e(lines)}"
+                        + (f" <small class='small detail'>{' · '.join(detail)}</small>" if detail else "") + "</li>")
         if not rows:
             return ""
         return f"<h2>Where it was read</h2><ul class='plain'>{''.join(rows)}</ul>"
@@ -670,21 +787,178 @@ instruments, actors and SDG targets it concerns, and why. Every address answers 
         return self.frame(d.label(iri), body, crumbs=crumbs, alternates=alternates)
 
     def authority(self, kind: str, iri: str, alternates) -> bytes:
+        """An instrument or an actor, for a reader: its names, what it is, its links to outside authorities and
+        the SDG targets it serves, then the paragraphs that name it by document, newest Congress first; every
+        statement about it last, in a closed <details>."""
         d = self.d
         title = {"instrument": "Instruments", "actor": "Actors"}[kind]
+        name = d.label(iri)
         units = d.tagged(d.term(kind), iri)
         footnotes = [s for s in d.subjects_with(d.term("identifies"), iri) if isinstance(s, str)]
-        props = self.property_table(iri, skip={SKOS + "prefLabel", RDFS + "label"})
-        body = (f"<p><span class='kind'>{e(kind.capitalize())}</span></p><h1>{e(d.label(iri))}</h1>"
-                f"<p class='iri'>{e(iri)}</p>{props}"
-                f"<h2>Units that name it <span class='count'>{len(units)}</span></h2>"
-                + (self.grouped_units(units, why_for=iri) if units else "<p class='small'>None.</p>"))
+        kinds = [x for x in d.types(iri) if x != SKOS + "Concept"]
+        chip = ", ".join(dict.fromkeys(self.class_name(x) for x in kinds)) or kind.capitalize()
+        docs: "OrderedDict[str, list[str]]" = OrderedDict()
+        for u in units:
+            docs.setdefault(d.document_of(u) or "", []).append(u)
+        count = (f"Named in {len(units)} {plural('paragraph', len(units))} of {len(docs)} "
+                 f"{plural('document', len(docs))}")
+        body = (f"<p><span class='kind'>{e(chip)}</span></p><h1>{e(name)}</h1>{self.authority_facts(iri, kinds)}"
+                f"<h2 id='named-in'>{e(count)}</h2>" + (self.units_by_document(docs, iri) if units else ""))
         if footnotes:
             body += ("<h2>Footnotes that identify it</h2><ul class='plain'>" + "".join(
                 f"<li>{self.a(f)} <span class='small'>{e(self.snippet(f))}</span></li>" for f in footnotes) + "</ul>")
-        body += self.formats(iri, alternates)
-        return self.frame(d.label(iri), body, crumbs=[(self.mount, "Home"), (self.mount + kind, title),
-                                                      (None, d.label(iri))], alternates=alternates)
+        body += (f"<details class='statements'><summary>All statements</summary><p class='iri'>{e(iri)}</p>"
+                 f"{self.property_table(iri)}{self.referenced_by(iri, skip={d.term(kind), d.term('identifies')})}"
+                 f"</details>" + self.formats(iri, alternates))
+        return self.frame(name, body, crumbs=[(self.mount, "Home"), (self.mount + kind, title), (None, name)],
+                          alternates=alternates)
+
+    def class_name(self, cls: str) -> str:
+        """A class's English label from the ontology, else its local name made readable."""
+        label = self.d.text(cls, RDFS + "label")
+        return label[:1].upper() + label[1:] if label else self.class_label(re.split(r"[#/]", cls)[-1])
+
+    def authority_facts(self, iri: str, kinds: list[str]) -> str:
+        d = self.d
+        t = d.term
+        rows = []
+        full = d.text(iri, DCTERMS + "title")
+        if full and full != d.label(iri):
+            rows.append(("Full title", e(full)))
+        names = [o.value for p in (SKOS + "altLabel", t("shortName")) for o in d.values(iri, p)
+                 if isinstance(o, Lit) and o.lang in (None, "en")]
+        names = [n for n in dict.fromkeys(names) if n != d.label(iri)]
+        abbreviations = [n for n in names if re.fullmatch(r"[A-Z][A-Z0-9&-]{1,11}", n)]
+        others = [n for n in names if n not in abbreviations]
+        if others:
+            rows.append(("Also called", e(", ".join(others))))
+        if abbreviations:
+            rows.append(("Abbreviation", e(", ".join(abbreviations))))
+        for cls in kinds:
+            definition = d.text(cls, SKOS + "definition") or d.text(cls, RDFS + "comment")
+            rows.append(("What it is", f"{e(self.class_name(cls))}" + (
+                f" <span class='small'>— {e(definition)}</span>" if definition else "")))
+        for o in d.values(iri, SKOS + "definition"):
+            if isinstance(o, Lit) and o.lang in (None, "en"):
+                rows.append(("Definition", e(o.value)))
+        year = d.text(iri, t("year"))
+        if year:
+            rows.append(("Year", e(year[:4])))
+        for label, p in (("Adopted by", t("adoptedAt")), ("Adopted by", t("adoptedBy")),
+                         ("Adopted at", PROV + "wasGeneratedBy"), ("Part of", ORG + "subOrganizationOf"),
+                         ("Member of", ORG + "memberOf"), ("Supplements", t("supplements")),
+                         ("Replaces", t("replaces")), ("Replaced by", t("replacedBy")),
+                         ("Predecessors", t("predecessor")), ("Succeeded by", t("succeededBy")),
+                         ("Members", t("member")), ("Related", SKOS + "related")):
+            values = [o for o in d.values(iri, p) if isinstance(o, str)]
+            if values:
+                rows.append((label, ", ".join(self.a(v) for v in values)))
+        for label, p in (("Parts", ORG + "subOrganizationOf"), ("Supplemented by", t("supplements"))):
+            values = [x for x in d.subjects_with(p, iri) if isinstance(x, str)]
+            if values:
+                rows.append((label, ", ".join(self.a(v) for v in values)))
+        symbol = d.text(iri, t("resolutionSymbol"))
+        if symbol:
+            rows.append(("Resolution", e(symbol)))
+        volume, number = d.text(iri, t("treatySeriesVolume")), d.text(iri, t("treatySeriesNumber"))
+        if volume or number:
+            rows.append(("Treaty Series", e(", ".join(x for x in (volume and f"vol. {volume}",
+                                                                   number and f"No. {number}") if x))))
+        place = ", ".join(x for x in (d.text(iri, t("city")), d.text(iri, t("country"))) if x)
+        if place:
+            rows.append(("Place", e(place)))
+        dates = "–".join(x for x in (d.text(iri, t("startDate")), d.text(iri, t("endDate"))) if x)
+        if dates:
+            rows.append(("Dates", e(dates)))
+        for o in d.values(iri, SKOS + "note"):
+            if isinstance(o, Lit):
+                rows.append(("Note", e(o.value)))
+        links = self.outside_links(iri)
+        if links:
+            rows.append(("Elsewhere", " · ".join(links)))
+        targets = self.served_targets(iri)
+        if targets:
+            rows.append(("SDG targets it serves", "<ul class='plain'>" + "".join(targets) + "</ul>"))
+        return "<dl class='meta'>" + "".join(f"<dt>{k}</dt><dd>{v}</dd>" for k, v in rows) + "</dl>" if rows else ""
+
+    def outside_links(self, iri: str) -> list[str]:
+        """Links to authorities outside the dataset (UN documents, Wikidata, treaty collections...), by name."""
+        d = self.d
+        found = []
+        for p in (OWL + "sameAs", SKOS + "exactMatch", SKOS + "closeMatch", RDFS + "seeAlso", FOAF + "page",
+                  FOAF + "homepage", SCHEMA + "sameAs", SCHEMA + "url"):
+            for o in d.values(iri, p):
+                if isinstance(o, str) and o.lower().startswith(LINKABLE) and not o.startswith(d.base) \
+                        and not o.startswith(SDG):
+                    found.append(o)
+        return [f"<a href='{e(o)}' rel='external'>{e(self.outside_name(o))}</a>" for o in dict.fromkeys(found)]
+
+    def outside_name(self, iri: str) -> str:
+        label = self.d.label(iri)
+        if label != iri:
+            return label
+        parts = urlsplit(iri)
+        host = (parts.hostname or "").removeprefix("www.")
+        path = unquote(parts.path).strip("/")
+        if host == "undocs.org" or host.endswith(".un.org") and path.startswith(("A/", "E/")):
+            return f"UN document {path.removeprefix('en/')}"
+        if host == "wikidata.org":
+            return f"Wikidata {path.rsplit('/', 1)[-1]}"
+        if host == "treaties.un.org":
+            return "United Nations Treaty Collection"
+        return f"{host}/{path}" if path else host
+
+    def served_targets(self, iri: str) -> list[str]:
+        """The SDG targets the data maps this to (skos:*Match), each with the curated reason when there is one."""
+        d = self.d
+        items = []
+        for p in (SKOS + "exactMatch", SKOS + "closeMatch", SKOS + "relatedMatch", SKOS + "broadMatch",
+                  SKOS + "narrowMatch"):
+            for target in sorted(o for o in d.values(iri, p) if isinstance(o, str) and o.startswith(SDG)):
+                label = d.label(target)
+                code = target.rsplit("/", 1)[-1]
+                text = label if label.startswith("SDG") else f"{self.target_name(target).capitalize()}: {label}"
+                reason = d.alignment(iri, target, p).get("evidence")
+                items.append(f"<li><a href='{e(target)}' rel='external'>{e(text)}</a>"
+                             + (f" <span class='small'>— {e(reason)}</span>" if reason else "")
+                             + f" <small class='small detail'>{e(self.predicate_label(p))} {e(code)}</small></li>")
+        return items
+
+    def mention(self, u: str, evidence, width: int = 100) -> str:
+        """A short snippet of the unit around the words that name it, marked; else its beginning, and why."""
+        text = self.d.text(u, self.d.term("text")) or ""
+        for q in (q for ev in evidence for q in ev.quotes if q.source is None):
+            at = text.find(q.exact)
+            if at < 0:
+                continue
+            end = at + len(q.exact)
+            start = 0 if at <= width else text.rfind(" ", 0, at - width) + 1
+            stop = text.find(" ", end + width) if len(text) - end > width else -1
+            stop = len(text) if stop < 0 else stop
+            return (f"<div class='snippet'>{'…' if start else ''}{e(text[start:at])}<mark>{e(q.exact)}</mark>"
+                    f"{e(text[end:stop])}{'…' if stop < len(text) else ''}</div>")
+        return f"{self.why_short(evidence)}<div class='snippet'>{e(self.snippet(u, 200))}</div>"
+
+    def units_by_document(self, docs: "OrderedDict[str, list[str]]", iri: str) -> str:
+        """The units that name `iri`, under their documents, the newest Congress first."""
+        d = self.d
+
+        def newest(doc: str) -> tuple:
+            congress = d.congress_of(doc) if doc else None
+            number = congress.rsplit("/", 1)[-1] if congress else ""
+            return (int(number) if number.isdigit() else 0, d.year(doc) or "" if doc else "", doc)
+
+        out = []
+        for doc in sorted(docs, key=newest, reverse=True):
+            items = "".join(f"<li>{self.a(u, d.label(u))}{self.mention(u, d.evidence(u, iri))}</li>" for u in docs[doc])
+            year = d.year(doc) if doc else None
+            congress = d.congress_of(doc) if doc else None
+            title = d.text(doc, DCTERMS + "title") or d.label(doc) if doc else "Other texts"
+            note = " · ".join(x for x in (e(year) if year else "", self.a(congress) if congress else "",
+                                          f"{len(docs[doc])} {plural('paragraph', len(docs[doc]))}") if x)
+            out.append(f"<section class='doc-group'><h3>{self.a(doc, title) if doc else e(title)}</h3>"
+                       f"<p class='small'>{note}</p><ul class='plain'>{items}</ul></section>")
+        return "".join(out)
 
     # --- ontology, dataset, anything else ---------------------------------------------------------------------------
     def ontology(self, iri: str, alternates) -> bytes:
@@ -721,10 +995,12 @@ instruments, actors and SDG targets it concerns, and why. Every address answers 
         rows = []
         for dump in sorted(dumps):
             size = d.text(dump, DCAT + "byteSize") or ""
+            checksum = d.value(dump, SPDX + "checksum")      # DCAT-AP's spdx:Checksum, or the older uncc:sha256
+            digest = d.text(checksum, SPDX + "checksumValue") if checksum is not None else d.text(dump, d.term("sha256"))
             rows.append(f"<tr><td><a href='{e(self.href(dump))}'>{e(dump.rsplit('/', 1)[-1])}</a></td>"
-                        f"<td>{e(d.text(dump, DCAT + 'mediaType') or '')}</td>"
+                        f"<td>{e(discovery.media_name(d.value(dump, DCAT + 'mediaType')) or '')}</td>"
                         f"<td>{e(f'{int(size):,}' if size.isdigit() else size)}</td>"
-                        f"<td class='mono'>{e(d.text(dump, d.term('sha256')) or '')}</td></tr>")
+                        f"<td class='mono'>{e(digest or '')}</td></tr>")
         m = self.mount
         body = (f"<p><span class='kind'>Dataset</span></p><h1>{e(d.text(iri, DCTERMS + 'title') or d.label(iri))}</h1>"
                 f"<p class='iri'>{e(iri)}</p><p class='lead'>{e(d.text(iri, DCTERMS + 'description') or '')}</p>"
@@ -736,7 +1012,11 @@ instruments, actors and SDG targets it concerns, and why. Every address answers 
                 f"<a href='{m}MANIFEST.sha256'>MANIFEST.sha256</a></p>{self.per_document_files()}"
                 f"<h2>Description</h2>{self.property_table(iri, skip={VOID + 'dataDump', DCAT + 'distribution'})}"
                 + self.formats(iri, alternates))
-        return self.frame("Dataset", body, crumbs=[(m, "Home"), (None, "Dataset")], alternates=alternates)
+        # schema.org Dataset markup, what dataset search engines read
+        markup = (f'<script type="application/ld+json">\n{discovery.script_json(discovery.schema_dataset(d, iri))}'
+                  f'\n</script>\n')
+        return self.frame("Dataset", body, crumbs=[(m, "Home"), (None, "Dataset")], alternates=alternates,
+                          head=markup)
 
     def per_document_files(self) -> str:
         rows = []
@@ -921,11 +1201,18 @@ instruments, actors and SDG targets it concerns, and why. Every address answers 
                 f"<button type='button' class='quiet' data-example='example-{n}'>Edit</button> "
                 f"<a class='small' href='{e(self.endpoint)}?{e(urlencode({'query': ex.query}))}'>results page</a></li>")
         first = self.examples[0].query if self.examples else "SELECT ?s ?p ?o WHERE { ?s ?p ?o } LIMIT 10\n"
+        # with YASGUI fetched, the script puts its editor in #yasgui and hides the form; without it (or without
+        # JavaScript) the form and query.js's own table do the work
+        editor, head = "", ""
+        if self.yasgui:
+            head = (f'<link rel="stylesheet" href="{e(self.mount + self.yasgui.stylesheet.url)}">\n'
+                    f'<script src="{e(self.mount + self.yasgui.script.url)}" defer></script>\n')
+            editor = "<div id='yasgui' hidden></div>"
         body = (f"<h1>Query with SPARQL</h1><p class='lead'>The endpoint <span class='mono'>{e(self.endpoint)}</span> "
                 f"speaks the SPARQL 1.1 protocol (GET or POST); the default graph is the union of all named graphs. "
                 f"Results come as JSON, XML, CSV or TSV; CONSTRUCT and DESCRIBE as Turtle, JSON-LD, N-Triples or "
                 f"RDF/XML. It is read-only.</p>"
-                f"<div class='query-layout'><div class='query-main'>"
+                f"<div class='query-layout'><div class='query-main'>{editor}"
                 f"<form id='query-form' action='{e(self.endpoint)}' method='get'>"
                 f"<textarea id='query' name='query' spellcheck='false' aria-label='SPARQL query'>{e(first)}</textarea>"
                 f"<div class='controls'><button type='submit' id='run'>Run query</button>"
@@ -935,7 +1222,7 @@ instruments, actors and SDG targets it concerns, and why. Every address answers 
                 f"<ul class='plain examples'>{''.join(examples)}</ul></aside></div>")
         prefixes = json.dumps(self.d.prefixes.mapping, sort_keys=True)
         return self.frame("SPARQL", body, crumbs=[(self.mount, "Home"), (None, "SPARQL")], wide=True, script=True,
-                          body_attrs=f' data-base="{e(self.d.base)}" data-mount="{e(self.mount)}" '
+                          head=head, body_attrs=f' data-base="{e(self.d.base)}" data-mount="{e(self.mount)}" '
                                      f'data-prefixes="{e(prefixes)}"')
 
     def sparql_results(self, query: str, payload: bytes) -> bytes:

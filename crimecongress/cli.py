@@ -17,7 +17,7 @@ from pathlib import Path
 
 import click
 
-from . import __version__
+from . import __version__, dumps
 from .errors import EXIT_ERROR, CrimeCongressError
 from .ids import DEFAULT_BASE, Minter
 
@@ -204,7 +204,7 @@ def build(out, quiet, force, base):
               help="gsp: PUT each graph whole; update: DROP + INSERT DATA in chunks; auto: gsp where a graph "
                    "store is given or known for the server, else update.")
 @click.option("--build", "build_dir", type=click.Path(file_okay=False, path_type=Path), default=Path("build"),
-              show_default=True, help="The build directory whose dataset.nq is published.")
+              show_default=True, help="The build directory whose dataset.nq.gz is published.")
 @click.option("--timeout", type=click.FloatRange(min=0.1), default=120.0, show_default=True, metavar="S",
               help="Seconds each request may take in all: connecting, sending and reading the whole answer.")
 @click.option("--verify", type=click.Choice(["counts", "triples"]), default="counts", show_default=True,
@@ -222,7 +222,7 @@ def build(out, quiet, force, base):
 @click.option("--quiet", is_flag=True, help="No progress display (for scripts); errors are still printed.")
 @reports_errors
 def publish(endpoint, graph_store, update, protocol, build_dir, timeout, verify, prune, chunk, jobs, bulk, quiet):
-    """Publish BUILD/dataset.nq to a SPARQL 1.1 store: every named graph (one per document, plus
+    """Publish BUILD/dataset.nq.gz to a SPARQL 1.1 store: every named graph (one per document, plus
     ontology, taxonomy and authorities) replaced whole, so a re-publish leaves nothing stale; then check
     that the server holds exactly the build's triples.
 
@@ -323,23 +323,42 @@ def serve(port, host, base, build_dir, query_timeout, max_results, workers, max_
 @click.option("--build", "build_dir", type=click.Path(file_okay=False, path_type=Path), default=Path("build"),
               show_default=True, help="The build to publish (made by `crimecongress build`).")
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None,
-              help="Directory to write [default: BUILD/site]; replaced as a whole when every file is ready.")
+              help="Directory to write [default: BUILD/site]: the web root www/ and, beside it, nginx.conf, "
+                   "apache.conf and w3id/; replaced as a whole when every file is ready.")
 @click.option("--base", default=None, metavar="IRI", help="Base IRI of the data [default: the build's].")
+@click.option("--public-url", default="http://localhost/", show_default=True, metavar="URL",
+              help="Where the site is served (the root of a host): the configs' server name and the w3id "
+                   "redirect's target.")
+@click.option("--listen", default="80", show_default=True, metavar="[ADDR:]PORT",
+              help="What nginx and Apache listen on.")
+@click.option("--root", type=click.Path(path_type=Path), default=None, metavar="DIR",
+              help="Where www/ will be on the web server, as an absolute path [default: OUT/www].")
+@click.option("--upstream", default="http://127.0.0.1:8080", show_default=True, metavar="URL",
+              help="`crimecongress serve`, which answers /sparql, /search, /resolve and what the web server "
+                   "cannot negotiate exactly.")
+@click.option("--sparql-upstream", default=None, metavar="URL",
+              help="The SPARQL endpoint /sparql is passed to [default: UPSTREAM/sparql], e.g. a store's.")
+@click.option("--maintainer", "maintainers", multiple=True, metavar="TEXT",
+              help="A maintainer named in the w3id README ('Name <email> (GitHub @handle)'); repeatable.")
 @click.option("--no-dumps", is_flag=True, help="Leave the dumps out of the site (they stay in BUILD).")
 @click.option("--force", is_flag=True, help="Replace OUT even if it holds something other than a site.")
 @click.option("--quiet", is_flag=True, help="No progress display.")
 @reports_errors
-def site(build_dir, out, base, no_dumps, force, quiet):
-    """Write the pages and RDF of every IRI as a static site: one folder per IRI path holding index.html,
-    index.ttl, index.jsonld and index.nt, the dumps under dataset/, and the rewrite rules a static host
-    needs for content negotiation (.htaccess for Apache, nginx.conf for nginx). Same bytes on every run."""
+def site(build_dir, out, base, public_url, listen, root, upstream, sparql_upstream, maintainers, no_dumps, force,
+         quiet):
+    """Write the pages and RDF of every IRI as a static site (OUT/www: one folder per IRI path holding
+    index.html, .ttl, .jsonld, .nt and .rdf, the dumps under dataset/) and, beside it, the nginx server block
+    and Apache virtual host that publish it with `crimecongress serve` upstream, and the w3id.org folder to
+    submit. Same bytes on every run. See the README, "Deploying the site"."""
     from .serve.site import write_site
 
     result = write_site(build_dir, out or build_dir / "site", base=base, dumps=not no_dumps, force=force,
+                        public_url=public_url, listen=listen, root=root and root.absolute(), upstream=upstream,
+                        sparql_upstream=sparql_upstream, maintainers=maintainers,
                         progress=None if quiet else (lambda message: click.echo(message, err=True)))
     if not quiet:
         click.echo(f"wrote {result.files} files for {result.resources} resources into {result.out_dir} "
-                   f"in {result.seconds:.1f} s", err=True)
+                   f"in {result.seconds:.1f} s (web root {result.web_root})", err=True)
 
 
 @main.command()
@@ -406,7 +425,7 @@ def explain(iri, base):
 @main.command()
 @click.argument("query")
 @click.option("--build", "build_dir", type=click.Path(file_okay=False, path_type=Path), default=Path("build"),
-              show_default=True, help="The build to query (its dataset.nq).")
+              show_default=True, help="The build to query (its dataset.nq.gz).")
 @click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table", show_default=True)
 @reports_errors
 def query(query, build_dir, fmt):
@@ -436,9 +455,9 @@ def query(query, build_dir, fmt):
             raise InputError(f"not UTF-8 (byte 0x{data[error.start]:02x} at offset {error.start})", file=name,
                              hint="save the query as UTF-8") from None
     check_depth(query, "turtle", name)      # SPARQL nested some thousands deep overflows the parser's stack
-    dump = build_dir / "dataset.nq"
-    if dump.exists():                       # a FIFO there would block the store's loader for ever
-        check_input(dump, "an N-Quads dump")
+    for dump in (build_dir / dumps.packed_name(dumps.QUADS), build_dir / dumps.QUADS):
+        if dump.exists():                   # a FIFO there would block the store's loader for ever
+            check_input(dump, "an N-Quads dump")
     click.echo(run_query(open_store(build_dir), query, fmt))
 
 

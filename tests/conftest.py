@@ -22,3 +22,15 @@ def catalogue():
 def corpus():
     from crimecongress.corpus import load_corpus
     return load_corpus(SOURCES)
+
+
+# What a test needs beyond Python, told by the fixtures it uses, so that a quick run can leave it out:
+# `pytest -m "not browser and not virtuoso and not webserver"` (the markers are listed in pyproject.toml).
+NEEDS = {"browser": "browser", "virtuoso": "virtuoso", "deployed": "webserver"}
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        for fixture, marker in NEEDS.items():
+            if fixture in getattr(item, "fixturenames", ()):
+                item.add_marker(marker)

@@ -253,7 +253,7 @@ def test_site_refuses_to_replace_a_directory_that_is_not_a_site_unless_forced(sm
 
     process = crimecongress("site", "--build", str(small_build), "--out", str(out), "--quiet", "--force")
     assert process.communicate(timeout=120)[1] == "" and process.returncode == 0
-    assert (out / "index.html").is_file() and not (out / "thesis.tex").exists()
+    assert (out / "www" / "index.html").is_file() and not (out / "thesis.tex").exists()
 
     (out / "stale.txt").write_text("from an older site")      # a site written before is replaced without --force
     process = crimecongress("site", "--build", str(small_build), "--out", str(out), "--quiet")

@@ -41,6 +41,11 @@ def text_of(fragment: str) -> str:
     return re.sub(r"\s+", " ", html.unescape(re.sub(r"<[^>]+>", " ", fragment))).strip()
 
 
+def words_of(fragment: str) -> str:
+    """text_of, with no space before a comma (where a tag ended)."""
+    return text_of(fragment).replace(" ,", ",")
+
+
 # --- escaping ------------------------------------------------------------------------------------------------------
 
 ESCAPED = html.escape(HOSTILE)
@@ -93,26 +98,28 @@ def test_paragraph_page_shows_text_tags_words_lineage_source_and_formats(app):
     # the chapeau of paragraph 5 gives the context
     assert "We reaffirm our commitment and strong political will" in visible
     # tags, each with the words that triggered it
-    assert re.search(r'<a href="/theme/corruption">Corruption</a> <span class=\'why\'>matched '
+    assert re.search(r'<a href="/theme/corruption">Corruption</a> <span class=\'why\'>read in the words '
                      r"<q title='…prevent and counter \[corruption\], and to implement m…'>corruption</q>, "
-                     r"<q title='[^']*'>integrity</q> · rule <span class='mono'>theme.corruption.terms</span>"
-                     r" · confidence 0.85</span>", body)
+                     r"<q title='[^']*'>integrity</q></span> <small class='small detail'>rule "
+                     r"<code>theme.corruption.terms</code> · method match · confidence 0.85 · ", body)
     assert '<a href="/instrument/uncac">United Nations Convention against Corruption</a>' in body
     assert "href='http://metadata.un.org/sdg/16.5'" in body
     assert "Substantially reduce corruption and bribery" in visible
     # lineage, footnotes, provenance, formats
     assert "Continues" in visible and '<a href="/doc/bangkok-declaration-2005/para/4">' in body
     assert "United Nations, Treaty Series, vol. 2349" in visible
-    assert "000_db17beb4dd61dc1a.txt" in visible and re.search(r"lines \d+–\d+", visible)
+    assert "000_db17beb4dd61dc1a.txt" in visible and re.search(
+        r"Doha Declaration on Integrating Crime Prevention and Criminal Justice into the Wider United Nations Agenda ?, "
+        r"as printed in the Fixture copy of the Doha Declaration: lines \d+–\d+", visible)
     for suffix in (".ttl", ".jsonld", ".nt", ".rdf"):
         assert f'href="/doc/doha-declaration-2015/para/5/d{suffix}"' in body
 
 
 def test_a_derived_tag_shows_the_words_of_the_tag_it_came_from(app):
     _, _, body = get(app, "/doc/doha-declaration-2015/para/5")
-    assert re.search(r'<a href="/theme/corruption">Corruption</a> <span class=\'why\'>matched '
-                     r"<q title='[^']*'>corruption</q> in <a href=\"/doc/doha-declaration-2015/para/5/d\">\(d\)</a>",
-                     body)
+    assert re.search(r'<a href="/theme/corruption">Corruption</a> <span class=\'why\'>read in the words '
+                     r"<q title='[^']*'>corruption</q>, <q title='[^']*'>integrity</q> in "
+                     r"<a href=\"/doc/doha-declaration-2015/para/5/d\">\(d\)</a>", body)
 
 
 def test_breadcrumbs_run_document_heading_paragraph(app):
@@ -158,7 +165,7 @@ def test_theme_page_has_its_place_in_the_hierarchy_and_units_by_congress(app):
     groups = re.findall(r"<section class='group'><h3>(.*?)</h3>", body)
     assert [text_of(g) for g in groups] == ["Tenth Congress", "Eleventh Congress", "Thirteenth Congress"]
     assert body.index("/doc/doha-declaration-2015/para/5/d") < body.index("/doc/doha-declaration-2015/para/5/l")
-    assert "matched <q>corruption</q>" in body
+    assert re.search(r"read in the word <q title='[^']*'>corruption</q>", body)
     _, _, top = get(app, "/theme/crime-prevention")
     assert "Narrower" in top and '<a href="/theme/cybercrime">' in top
 
@@ -357,26 +364,75 @@ def test_site_is_complete_deterministic_and_written_atomically(fixture_build, tm
     assert _digest(out) == files                       # same bytes, and the stale file is gone
     assert first.files == second.files == len(files)
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".site")]   # no staging left behind
-    para = out / "doc/doha-declaration-2015/para/5/d"
-    for name in ("index.html", "index.ttl", "index.jsonld", "index.nt"):
+    www = first.web_root
+    assert www == out / "www"
+    para = www / "doc/doha-declaration-2015/para/5/d"
+    for name in ("index.html", "index.ttl", "index.jsonld", "index.nt", "index.rdf"):
         assert (para / name).stat().st_size > 0
     # the context inline, as the published context.jsonld holds it: the page's JSON-LD reads offline
-    published = json.loads((out / "context.jsonld").read_text())["@context"]
+    published = json.loads((www / "context.jsonld").read_text())["@context"]
     assert json.loads((para / "index.jsonld").read_text())["@context"] == published
     graph = Graph().parse(para / "index.ttl", format="turtle")
     assert (URIRef(DOHA + "/para/5/d"), URIRef(UNCC + "text"), None) in graph
-    for name in ("index.html", "theme/index.html", "doc/index.html", "query/index.html", "_static/style.css",
-                 "context.jsonld",
-                 "dataset/dataset.nq", "dataset/void.ttl", "ontology/index.html", ".htaccess", "nginx.conf"):
-        assert (out / name).is_file(), name
+    assert (URIRef(DOHA + "/para/5/d"), URIRef(UNCC + "text"), None) in Graph().parse(para / "index.rdf",
+                                                                                      format="xml")
+    for name in ("index.html", "404.html", "theme/index.html", "doc/index.html", "query/index.html",
+                 "_static/style.css", "context.jsonld", "robots.txt", "sitemap.xml", "favicon.ico", "favicon.svg",
+                 "dataset/dataset.nq", "dataset/dataset.nq.gz", "dataset/void.ttl"):
+        assert (www / name).is_file(), name
+    # what only `serve` answers has no file: sub-resources, and /ontology (its alternates are ?format= addresses)
+    assert not (para / "tag").exists() and not (www / "ontology").exists()
+    # the configs sit beside the web root, never in it
+    assert sorted(p.name for p in out.iterdir()) == ["apache.conf", "nginx.conf", "w3id", "www"]
+    assert not [p for p in www.rglob("*") if p.name in (".htaccess", "nginx.conf", "apache.conf")]
+    # what crawlers and browsers ask for, the same bytes as the server answers
+    assert _sitemap_locs((www / "sitemap.xml").read_bytes()) >= {DOHA + "/para/5/d", BASE + "instrument/uncac"}
+    assert "Sitemap: " + BASE + "sitemap.xml" in (www / "robots.txt").read_text()
+    assert (www / "favicon.ico").read_bytes()[:4] == b"\0\0\1\0"
     page = (para / "index.html").read_text()
-    assert 'href="/doc/doha-declaration-2015/para/5/d/index.ttl"' in page     # links a static host can follow
-    assert 'role="search"' not in page                                         # no search without a server
-    htaccess = (out / ".htaccess").read_text()
-    assert "RewriteRule ^(.*)\\.(ttl|jsonld|nt)$ $1/index.$2 [END]" in htaccess
-    assert "RewriteCond %{HTTP_ACCEPT} text/turtle" in htaccess and "Header merge Vary Accept" in htaccess
+    assert '<link rel="icon" href="/favicon.svg"' in page
+    assert 'href="/doc/doha-declaration-2015/para/5/d.ttl"' in page           # the addresses `serve` gives
+    assert 'role="search"' in page                                            # search is there, upstream
     nginx = (out / "nginx.conf").read_text()
-    assert "map $http_accept $crimecongress_format" in nginx and "try_files $uri $stem/index.$ext =404;" in nginx
+    assert "map $http_accept $crimecongress_format" in nginx and f"root {www};" in nginx
+    assert "proxy_pass http://127.0.0.1:8080;" in nginx and "server_name localhost;" in nginx
+    apache = (out / "apache.conf").read_text()
+    assert "<VirtualHost *:80>" in apache and f'DocumentRoot "{www}"' in apache
+    # nginx's own types {} block would replace mime.types: the configs only add to it, location by location
+    for line in ("application/xml xml;", "image/x-icon ico;", "image/svg+xml svg;", "text/turtle ttl;"):
+        assert line in nginx and f"AddType {line.split()[0]} .{line.split()[1][:-1]}" in apache
+    w3id = (out / "w3id/crime-congress/.htaccess").read_text()
+    assert "RewriteRule ^(.*)$ http://localhost/$1 [R=303,L]" in w3id
+
+
+def test_site_parameters_and_refusals(fixture_build, tmp_path):
+    from crimecongress.errors import CrimeCongressError
+    from crimecongress.serve.site import write_site
+    out = tmp_path / "deploy"
+    write_site(fixture_build, out, dumps=False, public_url="https://cc.example.org", listen="127.0.0.1:8081",
+               root=Path("/srv/crime-congress/www"), upstream="http://127.0.0.1:9000/",
+               sparql_upstream="http://127.0.0.1:7878/query", maintainers=("A. Maintainer <a@example.org>",))
+    nginx = (out / "nginx.conf").read_text()
+    for line in ("listen 127.0.0.1:8081;", "server_name cc.example.org;", "root /srv/crime-congress/www;",
+                 "proxy_pass http://127.0.0.1:9000;", "proxy_pass http://127.0.0.1:7878/query;"):
+        assert line in nginx, line
+    assert "RewriteRule ^/sparql$ http://127.0.0.1:7878/query [P,L,E=CC_PROXY:1]" in (out / "apache.conf").read_text()
+    assert "- A. Maintainer <a@example.org>" in (out / "w3id/crime-congress/README.md").read_text()
+    assert "https://cc.example.org/$1 [R=303,L]" in (out / "w3id/crime-congress/.htaccess").read_text()
+    assert not (out / "www/dataset/dataset.nq").exists()
+    # a folder it did not write is never emptied; bad parameters are refused before anything is written
+    other = tmp_path / "other"
+    other.mkdir()
+    (other / "notes.txt").write_text("keep me")
+    with pytest.raises(CrimeCongressError, match="not written by `crimecongress site`"):
+        write_site(fixture_build, other)
+    assert (other / "notes.txt").read_text() == "keep me"
+    for bad in ({"public_url": "https://cc.example.org/sub/"}, {"public_url": "ftp://x"},
+                {"listen": "80; include /etc/passwd"}, {"upstream": "http://127.0.0.1:9000/path"},
+                {"root": Path("relative/www")}, {"root": Path("/srv/a b")}):
+        with pytest.raises(CrimeCongressError):
+            write_site(fixture_build, tmp_path / "never", **bad)
+        assert not (tmp_path / "never").exists()
 
 
 def test_site_command_line(fixture_build, tmp_path):
@@ -384,12 +440,20 @@ def test_site_command_line(fixture_build, tmp_path):
     import sys
     from conftest import ROOT
     run = subprocess.run([sys.executable, "-m", "crimecongress", "site", "--build", str(fixture_build), "--out",
-                          str(tmp_path / "out"), "--no-dumps", "--quiet"], cwd=ROOT, capture_output=True, text=True)
+                          str(tmp_path / "out"), "--no-dumps", "--quiet", "--public-url", "https://cc.example.org/",
+                          "--listen", "8081", "--maintainer", "B. Maintainer"], cwd=ROOT, capture_output=True,
+                         text=True)
     assert run.returncode == 0, run.stderr
-    assert (tmp_path / "out" / "index.html").is_file()
+    assert (tmp_path / "out" / "www" / "index.html").is_file()
+    assert "server_name cc.example.org;" in (tmp_path / "out" / "nginx.conf").read_text()
     run = subprocess.run([sys.executable, "-m", "crimecongress", "site", "--build", str(tmp_path / "nothing")],
                          cwd=ROOT, capture_output=True, text=True)
     assert run.returncode == 2 and run.stderr.startswith("error: ") and "dataset.nq" in run.stderr
+    run = subprocess.run([sys.executable, "-m", "crimecongress", "site", "--build", str(fixture_build), "--out",
+                          str(tmp_path / "bad"), "--public-url", "https://cc.example.org/sub/"],
+                         cwd=ROOT, capture_output=True, text=True)
+    assert run.returncode == 2 and len(run.stderr.strip().splitlines()) == 1 and "--public-url" in run.stderr
+    assert "Traceback" not in run.stderr and not (tmp_path / "bad").exists()
 
 
 @pytest.mark.parametrize("path", [
@@ -407,3 +471,273 @@ def test_pages_are_well_formed_html(app, path):
 def test_a_trailing_slash_redirects_to_the_iri(app):
     status, response, _ = get(app, "/doc/doha-declaration-2015/para/5/")
     assert status == 301 and response.header("Location") == "/doc/doha-declaration-2015/para/5"
+
+
+# --- pages for people: evidence in words, instruments and actors --------------------------------------------------
+
+DETAIL = re.compile(r"<small class='small detail'>.*?</small>", re.S)
+
+
+def section(body: str, heading: str) -> str:
+    """The HTML from an <h2> with this text to the next <h2>."""
+    match = re.search(rf"<h2[^>]*>{heading}</h2>(.*?)(?=<h2|</main>)", body, re.S)
+    assert match, heading
+    return match.group(1)
+
+
+@pytest.mark.parametrize("path", ["/doc/doha-declaration-2015/para/5/d", "/doc/doha-declaration-2015/para/5",
+                                  "/doc/doha-declaration-2015/para/6"])
+def test_evidence_reads_as_prose_and_keeps_machine_names_to_the_detail_line(app, path):
+    d = app.data
+    unit = BASE + path[1:]
+    _, _, body = get(app, path)
+    evidence = [ev for p in d.tag_predicates.values() for v in d.values(unit, p) if isinstance(v, str)
+                for ev in d.evidence(unit, v)]
+    rules = {ev.rule for ev in evidence if ev.rule}
+    assert evidence and (rules or path.endswith("/5"))      # paragraph 5's one tag is derived: it has no rule
+    tags, read = section(body, "What it is about"), section(body, "Where it was read")
+    details = "".join(DETAIL.findall(tags + read))
+    prose = DETAIL.sub("", tags + read)
+    machine = rules | {"/tag/", "db17beb4dd61dc1a", "confidence", "method"}
+    for name in machine:
+        assert name not in prose, name            # not in the text a reader reads...
+    assert all(rule in details for rule in rules) and "/tag/" in details and "db17beb4dd61dc1a" in details
+    assert "read in the word" in text_of(prose)   # ...which says why in words
+    assert re.search(r"Doha Declaration on Integrating .*, as printed in the Fixture copy of the Doha Declaration: "
+                     r"lines? \d", words_of(prose))
+
+
+def test_a_tag_derived_through_the_crosswalk_names_what_serves_the_target(app):
+    """An SDG tag derived from an instrument tag and a theme tag (the shape the SDG linker publishes) reads as
+    "names the Convention and is about Corruption, which serve target 16.5"; the crosswalk only in the detail."""
+    from crimecongress.serve.data import Evidence, Origin, Quote
+    unit = DOHA + "/para/5/d"
+    origins = (Origin(unit + "/tag/instrument/uncac", unit, BASE + "instrument/uncac"),
+               Origin(unit + "/tag/theme/corruption", unit, BASE + "theme/corruption"))
+    evidence = [Evidence(unit + "/tag/sdg/16-5", (Quote("corruption", "prevent and counter ", ", and"),), "0.96",
+                         None, "sdg.16-5.corruption", "words and crosswalk", tuple(o.annotation for o in origins),
+                         origins)]
+    html_text = app.pages.why(evidence, "http://metadata.un.org/sdg/16.5")
+    prose = words_of(DETAIL.sub("", html_text))
+    assert prose == ("names the United Nations Convention against Corruption and is about Corruption, which serve "
+                     "target 16.5 · read in the word corruption")
+    assert "sdg.16-5.corruption" in DETAIL.search(html_text).group()
+    one = app.pages.why([Evidence(unit + "/tag/sdg/16-5", (), None, None, "r", "words and crosswalk",
+                                  (origins[0].annotation,), origins[:1])], "http://metadata.un.org/sdg/16.5")
+    assert words_of(DETAIL.sub("", one)) == ("names the United Nations Convention against Corruption, which serves "
+                                             "target 16.5")
+
+
+def test_instrument_page_is_written_for_people(app):
+    _, _, body = get(app, "/instrument/uncac")
+    assert "<h1>United Nations Convention against Corruption</h1>" in body
+    facts = text_of(re.search(r"<dl class='meta'>.*?</dl>", body, re.S).group())
+    assert "Abbreviation UNCAC" in facts and "What it is Instrument" in facts
+    assert "<h2 id='named-in'>Named in 2 paragraphs of 2 documents</h2>" in body
+    # grouped by document, the newest Congress first, each paragraph a link with its document and number
+    groups = re.findall(r"<section class='doc-group'><h3>(.*?)</h3>.*?</section>", body, re.S)
+    assert [text_of(g) for g in groups] == [
+        "Doha Declaration on Integrating Crime Prevention and Criminal Justice into the Wider United Nations Agenda",
+        "Bangkok Declaration on Synergies and Responses: Strategic Alliances in Crime Prevention and Criminal Justice"]
+    assert '<a href="/doc/doha-declaration-2015/para/5/d">Doha Declaration, para. 5 (d)</a>' in body
+    assert '<a href="/doc/bangkok-declaration-2005/para/4">Bangkok Declaration, para. 4</a>' in body
+    assert "<mark>United Nations Convention against Corruption</mark>" in body      # the snippet shows where
+    # every statement is still there, folded away
+    statements = re.search(r"<details class='statements'>(.*?)</details>", body, re.S).group(1)
+    assert "<summary>All statements</summary>" in statements and "<table class='props'>" in statements
+    assert "<table class='props'>" not in body.replace(statements, "")
+
+
+def test_actor_page_is_written_for_people(app):
+    _, _, body = get(app, "/actor/ccpcj")
+    assert "<h1>Commission on Crime Prevention and Criminal Justice</h1>" in body
+    assert "Named in 1 paragraph of 1 document" in body
+    assert re.search(r"<section class='doc-group'><h3><a href=\"/doc/doha-declaration-2015\">", body)
+    assert '<a href="/doc/doha-declaration-2015/para/6">Doha Declaration, para. 6</a>' in body
+    _, _, nobody = get(app, "/actor/unodc")                 # named by no paragraph
+    assert "Named in 0 paragraphs of 0 documents" in nobody
+
+
+# --- what browsers, crawlers and dataset search engines ask for ---------------------------------------------------
+
+def _sitemap_locs(data: bytes) -> set[str]:
+    from xml.etree import ElementTree
+    root = ElementTree.fromstring(data)
+    assert root.tag == "{http://www.sitemaps.org/schemas/sitemap/0.9}urlset"
+    locs = [loc.text for loc in root.iter("{http://www.sitemaps.org/schemas/sitemap/0.9}loc")]
+    assert len(locs) == len(set(locs)) == len(list(root)) <= 50_000
+    return set(locs)
+
+
+def test_favicon_robots_and_sitemap_over_http(fixture_server):
+    status, headers, ico = fixture_server.get("/favicon.ico")
+    assert status == 200 and headers["content-type"] == "image/x-icon"
+    assert ico[:6] == b"\0\0\1\0\1\0" and len(ico) == int.from_bytes(ico[14:18], "little") + 22
+    status, headers, svg = fixture_server.get("/favicon.svg")
+    assert status == 200 and headers["content-type"] == "image/svg+xml" and svg.startswith(b"<svg ")
+    status, headers, robots = fixture_server.get("/robots.txt")
+    assert status == 200 and headers["content-type"] == "text/plain; charset=utf-8"
+    lines = robots.decode().splitlines()
+    assert "User-agent: *" in lines and "Disallow: /sparql" in lines and "Allow: /" in lines
+    assert "Sitemap: " + BASE + "sitemap.xml" in lines
+    status, headers, sitemap = fixture_server.get("/sitemap.xml")
+    assert status == 200 and headers["content-type"] == "application/xml"
+    locs = _sitemap_locs(sitemap)
+    for iri in (DOHA + "/para/5/d", DOHA, BASE + "theme/corruption", BASE + "instrument/uncac",
+                BASE + "actor/ccpcj", BASE + "dataset", BASE):
+        assert iri in locs, iri
+    assert all(loc.startswith(BASE) and "/tag/" not in loc and "#" not in loc for loc in locs)
+
+
+def test_a_large_sitemap_becomes_an_index(app):
+    from xml.etree import ElementTree
+    from crimecongress.serve import discovery
+    files = discovery.sitemap_files(app.data, per_file=40)
+    index = ElementTree.fromstring(files.pop("sitemap.xml"))
+    assert index.tag == "{http://www.sitemaps.org/schemas/sitemap/0.9}sitemapindex"
+    children = [loc.text for loc in index.iter("{http://www.sitemaps.org/schemas/sitemap/0.9}loc")]
+    assert children == [BASE + name for name in files] and len(children) > 2
+    seen = [loc for name in files for loc in sorted(_sitemap_locs(files[name]))]
+    assert all(len(_sitemap_locs(data)) <= 40 for data in files.values())
+    assert sorted(seen) == sorted(discovery.page_iris(app.data))
+
+
+@pytest.mark.parametrize("path", ["/", "/doc/doha-declaration-2015/para/5/d", "/instrument/uncac", "/dataset",
+                                  "/query", "/search?q=aid", "/nothing", "/theme"])
+def test_every_page_links_the_icon(app, path):
+    _, _, body = get(app, path)
+    head = body.split("</head>", 1)[0]
+    assert '<link rel="icon" href="/favicon.svg" type="image/svg+xml">' in head
+
+
+def _schema_markup(body: str) -> tuple[str, dict]:
+    scripts = re.findall(r'<script type="application/ld\+json">(.*?)</script>', body, re.S)
+    assert len(scripts) == 1
+    return scripts[0], json.loads(scripts[0])
+
+
+RDF_TYPE = URIRef("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+
+
+def test_dataset_page_carries_schema_org_dataset_markup(app):
+    from pyld import jsonld
+    _, _, body = get(app, "/dataset")
+    raw, markup = _schema_markup(body)
+    assert "</" not in raw and "<" not in raw
+    quads = jsonld.to_rdf(markup, {"format": "application/n-quads"})
+    graph = Graph().parse(data=quads, format="nt")
+    schema = "https://schema.org/"
+    dataset = URIRef(BASE + "dataset")
+    assert (dataset, RDF_TYPE, URIRef(schema + "Dataset")) in graph
+    title = app.data.text(BASE + "dataset", "http://purl.org/dc/terms/title")
+    assert title and str(graph.value(dataset, URIRef(schema + "name"))) == title
+    assert graph.value(dataset, URIRef(schema + "license")) == URIRef("https://creativecommons.org/licenses/by/4.0/")
+    assert re.fullmatch(r"\d{4}(-\d\d-\d\d)?/\d{4}(-\d\d-\d\d)?",
+                        str(graph.value(dataset, URIRef(schema + "temporalCoverage"))))
+    assert graph.value(dataset, URIRef(schema + "version")) is not None
+    assert str(graph.value(dataset, URIRef(schema + "isAccessibleForFree"))).lower() == "true"
+    downloads = list(graph.objects(dataset, URIRef(schema + "distribution")))
+    assert len(downloads) >= 4
+    urls = set()
+    for item in downloads:
+        assert (item, RDF_TYPE, URIRef(schema + "DataDownload")) in graph
+        urls.add(str(graph.value(item, URIRef(schema + "contentUrl"))))
+        assert graph.value(item, URIRef(schema + "encodingFormat")) is not None
+        assert re.fullmatch(r"[\d.]+ (B|kB|MB|GB)", str(graph.value(item, URIRef(schema + "contentSize"))))
+    assert BASE + "dataset/dataset.ttl" in urls
+    action = graph.value(dataset, URIRef(schema + "potentialAction"))
+    target = graph.value(action, URIRef(schema + "target"))
+    assert str(graph.value(target, URIRef(schema + "urlTemplate"))).startswith(BASE + "sparql?query=")
+
+
+def test_schema_org_markup_falls_back_when_the_description_is_thin(app):
+    """Another build's description may lack most properties: what is missing is left out or taken from the data."""
+    import copy
+    from crimecongress.serve import discovery
+    from crimecongress.serve.rdf import RDF_TYPE
+    thin = copy.copy(app.data)
+    iri = BASE + "dataset"
+    thin.out = {**app.data.out, iri: [(p, o) for p, o in app.data.out[iri]
+                                      if p in (RDF_TYPE, "http://purl.org/dc/terms/title")]}
+    node = discovery.schema_dataset(thin, iri)
+    assert node["temporalCoverage"] == "2000/2021"            # the documents' years
+    assert node["keywords"] == ["Crime prevention", "Criminal justice",
+                                "International cooperation and technical assistance", "Rule of law"]
+    assert "distribution" not in node and "license" not in node and node["isAccessibleForFree"] is False
+    assert node["name"] == app.data.text(iri, "http://purl.org/dc/terms/title")
+
+
+def test_json_in_a_script_element_cannot_end_it():
+    from crimecongress.serve import discovery
+    value = {"name": "</script><script>alert(1)</script><!-- & more"}
+    text = discovery.script_json(value)
+    assert "</" not in text and "<!--" not in text and json.loads(text) == value
+
+
+DCAT_AP = """
+@prefix dcat: <http://www.w3.org/ns/dcat#> . @prefix dcterms: <http://purl.org/dc/terms/> .
+@prefix foaf: <http://xmlns.com/foaf/0.1/> . @prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+<{base}dataset> dcterms:publisher <{base}dataset/publisher> ; dcat:keyword "rule of law"@en, "état de droit"@fr ;
+    dcterms:language <http://publications.europa.eu/resource/authority/language/ENG> ;
+    dcterms:temporal <{base}dataset/temporal> ; dcterms:issued "2026-11-23"^^xsd:date ;
+    dcterms:modified "2026-12-07"^^xsd:date ; dcat:version "9.9.9" ;
+    dcterms:accessRights <http://publications.europa.eu/resource/authority/access-right/PUBLIC> .
+<{base}dataset/publisher> a foaf:Agent ; foaf:name "The </script> project"@en ; foaf:homepage <{base}> .
+<{base}dataset/temporal> a dcterms:PeriodOfTime ; dcat:startDate "1991-01-01"^^xsd:date ;
+    dcat:endDate "2021-03-12"^^xsd:date .
+<{base}dataset/dataset.ttl> dcat:mediaType <http://www.iana.org/assignments/media-types/text/turtle> ;
+    dcterms:title "The whole dataset in Turtle"@en .
+"""
+
+
+def test_schema_org_markup_reads_a_dcat_ap_description(fixture_build, tmp_path):
+    """The richer DCAT-AP description (publisher, keywords, period, EU language and IANA media type IRIs) comes
+    through as schema.org values; a '</script>' in a value cannot end the script element."""
+    import shutil
+    from crimecongress.serve.app import App
+    build = tmp_path / "build"
+    shutil.copytree(fixture_build, build)
+    with (build / "void.ttl").open("a", encoding="utf-8") as void:
+        void.write(DCAT_AP.replace("{base}", BASE))
+    application = App(build, sparql=False)
+    try:
+        _, _, body = get(application, "/dataset")
+    finally:
+        application.close()
+    raw, node = _schema_markup(body)
+    publishers = node["publisher"] if isinstance(node["publisher"], list) else [node["publisher"]]
+    ours = next(p for p in publishers if p["@id"] == BASE + "dataset/publisher")
+    assert "</script>" not in raw and ours == {"@type": "Organization", "@id": BASE + "dataset/publisher",
+                                               "name": "The </script> project", "url": BASE}
+    assert "rule of law" in node["keywords"] and "état de droit" not in node["keywords"]     # English ones
+    assert node["inLanguage"] == "en" and re.fullmatch(r"1991-01-01/20\d\d-\d\d-\d\d", node["temporalCoverage"])
+    assert node["version"] and node["dateModified"] == "2026-12-07" and node["isAccessibleForFree"] is True
+    turtle = next(x for x in node["distribution"] if x["contentUrl"] == BASE + "dataset/dataset.ttl")
+    assert turtle["encodingFormat"] == "text/turtle" and turtle["name"] == "The whole dataset in Turtle"
+    downloads = section(body, "Downloads")
+    assert "<td>text/turtle</td>" in downloads and "iana.org" not in downloads
+    rows = re.findall(r"<tr><td>.*?</tr>", downloads)
+    assert rows and all(re.search(r"<td class='mono'>[0-9a-f]{64}</td>", row) for row in rows[:4])   # SHA-256
+
+
+@pytest.mark.parametrize("path", ["/", "/doc/doha-declaration-2015", "/doc/doha-declaration-2015/para/5/d",
+                                  "/instrument", "/instrument/uncac", "/actor", "/theme", "/dataset", "/query"])
+def test_pages_carry_no_inline_style_that_the_policy_would_block(app, path):
+    # the Content-Security-Policy allows styles from 'self' only: a style attribute would be dropped
+    status, _, page = get(app, path)
+    assert status == 200 and " style=" not in page, path
+
+
+def test_the_instrument_list_lists_instruments_not_the_records_below_them():
+    # the real build: its crosswalk records are minted below the instruments (instrument/cites/sdg/15-7)
+    from crimecongress.serve.app import App
+    from serve_support import BUILD, real_build_available
+    if not real_build_available():
+        pytest.skip("no build: run `make build`")
+    real = App(BUILD, sparql=False)
+    _, _, page = get(real, "/instrument")
+    real.close()
+    links = re.findall(r"href=['\"]([^'\"]+)['\"]", page)
+    listed = [link for link in links if "/instrument/" in link]
+    assert any(link.endswith("/instrument/uncac") for link in listed)
+    assert not [link for link in listed if "/sdg/" in link]

@@ -21,6 +21,32 @@ def slugify(text: str) -> str:
     return "-".join(words)[:80].strip("-")
 
 
+# The records minted below a unit or a concept -- tag evidence (with its target and selector), source spans,
+# lineage alignments, manifestations, SDG crosswalk records. Each is described in the RDF and on the page of what
+# it is minted below; `Minter.parse` finds that owner.
+SUB_RESOURCES = ("tag", "source", "lineage", "manifestation", "sdg")
+# the first segment of a path under the base -> what an IRI with it names (one segment more: a member)
+_KINDS = {"doc": "document", "theme": "theme", "instrument": "instrument", "actor": "actor", "congress": "congress",
+          "meeting": "meeting", "source": "source file", "graph": "graph", "dataset": "dataset",
+          "ontology": "ontology", "catalog": "catalog", "sparql": "service"}
+
+
+@dataclass(frozen=True)
+class IriParts:
+    """What an IRI under the base names, read back from the grammar (`Minter.parse`).
+
+    kind: document, unit, theme, instrument, actor, congress, meeting, source file, graph, dataset, ontology,
+    catalog, service, scheme (theme/instrument/actor alone), or sub-resource; owner: for a sub-resource, the IRI
+    it is minted below; sub_resource: its kind (one of SUB_RESOURCES); document: a document's slug (for its
+    units and their sub-resources too); unit_path: a unit's path below its document ("para/5/d")."""
+    kind: str
+    path: str
+    owner: str | None = None
+    sub_resource: str | None = None
+    document: str | None = None
+    unit_path: str | None = None
+
+
 _SLUG_YEAR = re.compile(r"-(\d{4})$")
 
 
@@ -162,6 +188,14 @@ class Minter:
         """A tag's evidence record: below the unit it annotates, named by what it asserts."""
         return f"{target_iri}/tag/{kind}/{value_slug}"
 
+    def annotation_target(self, annotation_iri: str) -> str:
+        """The oa:SpecificResource of an annotation's evidence: the part of the unit's text it points at."""
+        return f"{annotation_iri}/target"
+
+    def annotation_selector(self, annotation_iri: str) -> str:
+        """The oa:TextQuoteSelector of an annotation's evidence: the words quoted."""
+        return f"{annotation_iri}/selector"
+
     def alignment(self, source_iri: str, target_iri: str) -> str:
         """A qualified lineage link (uncc:Alignment), below its source unit and named by its target's path:
         `{source}/lineage/{target without {base}doc/}`, e.g. `.../rpm-report-ap/para/62/a/lineage/
@@ -207,6 +241,30 @@ class Minter:
     def checksum(self, dump_name: str) -> str:
         """The spdx:Checksum of a released file: a fragment of the file's IRI."""
         return self.dump(dump_name) + "#sha256"
+
+    def parse(self, iri: str) -> IriParts | None:
+        """The parts of one of the project's IRIs (None for an IRI outside the base): the inverse of the
+        methods above, so that no other module reads an IRI path by hand."""
+        if not iri.startswith(self.base):
+            return None
+        path = iri[len(self.base):]
+        segments = path.split("#", 1)[0].split("/")
+        document = segments[1] if segments[0] == "doc" and len(segments) > 1 else None
+        # a sub-resource: the first SUB_RESOURCES segment below a member (doc/x/..., theme/x/..., ...)
+        for index in range(2, len(segments) - 1):
+            if segments[index] in SUB_RESOURCES:
+                owner = self.base + "/".join(segments[:index])
+                below = "/".join(segments[2:index]) if document else None
+                return IriParts("sub-resource", path, owner, segments[index], document, below or None)
+        if document:
+            unit_path = "/".join(segments[2:])
+            return IriParts("unit" if unit_path else "document", path, document=document, unit_path=unit_path or None)
+        kind = _KINDS.get(segments[0])
+        if kind is None:
+            return IriParts("other", path)
+        if len(segments) == 1 and segments[0] in ("theme", "instrument", "actor"):
+            return IriParts("scheme", path)
+        return IriParts(kind, path)
 
     def _slugged(self, kind: str, slug: str) -> str:
         if not _SLUG.match(slug):

@@ -26,7 +26,7 @@ import pyoxigraph as ox
 
 from . import limits
 from .errors import CrimeCongressError, InputError
-from .ids import DEFAULT_BASE
+from .ids import DEFAULT_BASE, Minter
 from .shacl_sparql import SH, RawResult, UnsupportedShape, compact, compiled, run_checks
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -555,6 +555,7 @@ class _Locator:
 
     def __init__(self, store: ox.Store, base: str):
         self.store = store
+        self.minter = Minter(base)
         uncc = base + _UNCC
         self.p = {name: ox.NamedNode(iri) for name, iri in {
             "document": uncc + "document", "position": uncc + "position", "manifestation": uncc + "manifestation",
@@ -617,8 +618,9 @@ class _Locator:
             targets = self.subjects("hasTarget", focus) or [
                 t for s in self.subjects("hasSelector", focus) for t in self.subjects("hasTarget", s)]
             tag = tag or (targets[0] if targets else None)
-            if tag is not None and isinstance(tag, ox.NamedNode) and "/tag/" in tag.value:
-                candidate = ox.NamedNode(tag.value.split("/tag/", 1)[0])
+            parts = self.minter.parse(tag.value) if isinstance(tag, ox.NamedNode) else None
+            if parts is not None and parts.sub_resource == "tag":
+                candidate = ox.NamedNode(parts.owner)
                 unit = candidate if self.objects(candidate, "document") else None
             if unit is None and tag is not None:
                 sources = [s for t in self.objects(tag, "hasTarget") for s in self.objects(t, "hasSource")]

@@ -563,14 +563,15 @@ def sdg_links_graph(links: SdgLinks, minter: Minter) -> Graph:
         graph.add((note, term.confidence, decimal(link.confidence)))
         for source in link.via:
             graph.add((note, PROV.wasDerivedFrom, URIRef(source)))
-        _evidence(graph, note, link.evidence)
+        _evidence(graph, minter, note, link.evidence)
     return graph
 
 
-def _evidence(graph: Graph, note: URIRef, evidence: Evidence) -> None:
+def _evidence(graph: Graph, minter: Minter, note: URIRef, evidence: Evidence) -> None:
     # The same target and selector nodes as rdf/tags.py gives a tag's evidence (it has no helper for an
     # annotation that is not a theme, instrument or actor tag; swap to one when it does).
-    target, selector = URIRef(f"{note}/target"), URIRef(f"{note}/selector")
+    target = URIRef(minter.annotation_target(str(note)))
+    selector = URIRef(minter.annotation_selector(str(note)))
     graph.add((note, OA.hasTarget, target))
     graph.add((target, RDF.type, OA.SpecificResource))
     graph.add((target, OA.hasSource, URIRef(evidence.source)))

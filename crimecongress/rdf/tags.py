@@ -100,8 +100,8 @@ def tag_statements(tag: Tag, minter: Minter) -> list[ox.Triple]:
         add(ox.Triple(note, terms.derived_from, ox.NamedNode(tag.derived_from)))
     if tag.evidence is None:
         return out
-    target = ox.NamedNode(f"{note.value}/target")
-    selector = ox.NamedNode(f"{note.value}/selector")
+    target = ox.NamedNode(minter.annotation_target(note.value))
+    selector = ox.NamedNode(minter.annotation_selector(note.value))
     add(ox.Triple(note, terms.has_target, target))
     add(ox.Triple(target, terms.type, terms.specific_resource))
     add(ox.Triple(target, terms.has_source, ox.NamedNode(tag.evidence.source)))

@@ -38,12 +38,9 @@ UNIT_CLASSES = ("Paragraph", "Subparagraph", "Item", "PreambleParagraph", "Headi
                 "MappingEntry")
 DOCUMENT_CLASSES = ("Declaration", "PlanOfAction", "CongressReport", "Compilation",
                     "RegionalPreparatoryMeetingReport")
-# Sub-resources: what the Minter mints below a resource to say more about it, as a blank node would: the
-# source spans ({unit}/source/...), tag annotations with their targets and selectors ({unit}/tag/...), lineage
-# alignments ({unit}/lineage/...), manifestations ({doc}/manifestation/...), SDG mapping records
-# ({concept}/sdg/...), and hash IRIs ({base}ontology#Term). They belong to the description of the resource
-# they are minted below; units minted below a unit (5/d below 5) are resources of their own.
-SUB_RESOURCES = ("tag", "source", "lineage", "manifestation", "sdg")
+# Sub-resources (ids.SUB_RESOURCES): what the Minter mints below a resource to say more about it, as a blank node
+# would, and hash IRIs ({base}ontology#Term). They belong to the description of the resource they are minted
+# below; units minted below a unit (5/d below 5) are resources of their own.
 ORDINALS = ["", "First", "Second", "Third", "Fourth", "Fifth", "Sixth", "Seventh", "Eighth", "Ninth", "Tenth",
             "Eleventh", "Twelfth", "Thirteenth", "Fourteenth", "Fifteenth", "Sixteenth", "Seventeenth",
             "Eighteenth", "Nineteenth", "Twentieth"]
@@ -222,13 +219,14 @@ class Dataset:
         return sorted(found)
 
     def parts(self, iri: str) -> list[str]:
-        """The sub-resources of `iri` (see SUB_RESOURCES), everything below them included, in IRI order.
-        Below the dataset's IRI everything is a part (the dumps of its VoID description)."""
+        """The sub-resources of `iri` (ids.SUB_RESOURCES: the IRIs the grammar mints below it, and what is below
+        them) and its hash IRIs, in IRI order. Below the dataset's IRI everything is a part (the dumps of its
+        VoID description)."""
         everything = iri == self.minter.dataset()
         found = []
         for s in self.below(iri):
-            rest = s[len(iri):]
-            if everything or rest.startswith("#") or rest[1:].split("/", 1)[0] in SUB_RESOURCES:
+            parts = self.minter.parse(s)
+            if everything or s[len(iri):].startswith("#") or (parts is not None and parts.owner == iri):
                 found.append(s)
         return found
 

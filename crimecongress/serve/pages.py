@@ -272,20 +272,20 @@ instruments, actors and SDG targets it concerns, and why. Every address answers 
     # --- dispatch for a resource ------------------------------------------------------------------------------------
     def resource(self, iri: str, alternates: list[tuple[str, str, str]]) -> bytes:
         d = self.d
-        base = d.base
         if d.document_kind(iri) or iri in d.units_of:
             return self.document(iri, alternates)
         if d.unit_kind(iri):
             return self.unit(iri, alternates)
-        if iri == d.minter.theme_scheme() or SKOS + "ConceptScheme" in d.types(iri) and iri.startswith(base + "theme"):
+        parts = d.minter.parse(iri)
+        kind = parts.kind if parts else None
+        if iri == d.minter.theme_scheme() or kind == "theme" and SKOS + "ConceptScheme" in d.types(iri):
             return self.theme_scheme(iri, alternates)
-        if iri.startswith(base + "theme/"):
+        if kind == "theme":
             return self.theme(iri, alternates)
-        for kind in ("instrument", "actor"):
-            if iri == base + kind:
-                return self.authority_list(kind, iri, alternates)
-            if iri.startswith(base + kind + "/"):
-                return self.authority(kind, iri, alternates)
+        if kind == "scheme":                       # the instrument or actor list
+            return self.authority_list(parts.path, iri, alternates)
+        if kind in ("instrument", "actor"):
+            return self.authority(kind, iri, alternates)
         if iri == d.minter.ontology:
             return self.ontology(iri, alternates)
         if iri == d.minter.dataset():

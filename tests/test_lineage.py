@@ -194,6 +194,27 @@ def test_taken_up_links_are_ranked_and_bounded(alignments):
         assert [a.score for a in sorted(links, key=lambda a: a.rank)] == sorted((a.score for a in links), reverse=True)
 
 
+def test_the_embedding_cosine_can_rank_a_take_up_in_other_words(alignments):
+    """`embedding_weight` (0 in TAKEN_UP_PARAMS: benchmarks/tune_lineage.py says why) adds the sentence-embedding
+    cosine to the words' score. LAC 40(c) -- an integrated approach, collaboration with non-governmental entities --
+    is taken up by Kyoto 10 (multidisciplinary efforts, cooperation between institutions); the words alone rank the
+    reoffending partnerships of Kyoto 39 first, the meaning added ranks Kyoto 10 first."""
+    from dataclasses import replace
+    from crimecongress.linking.embeddings import Cosines
+    from linking_support import tags
+    heading_map = L.load_heading_map(corpus=corpus())
+    units = L._text_units(corpus().document(L.KYOTO)) + L.recommendations(corpus())
+    meaning = Cosines({u.iri: u.text for u in units})
+    source, first = doc("rpm-report-lac/para/40/c"), {}
+    for weight in (0.0, 0.2):
+        links = L.taken_up(corpus(), heading_map, replace(L.TAKEN_UP_PARAMS, embedding_weight=weight), tags(),
+                           meaning=meaning)
+        first[weight] = next(a.target for a in links if a.source == source and a.rank == 1)
+        if weight == L.TAKEN_UP_PARAMS.embedding_weight:   # the published links are these
+            assert links == of(alignments, L.TAKEN_UP)
+    assert first == {0.0: doc("kyoto-declaration-2021/para/39"), 0.2: doc("kyoto-declaration-2021/para/10")}
+
+
 # --- plans of action -> Vienna ------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("intro, vienna", [

@@ -9,7 +9,11 @@ Three kinds of link, each an `Alignment` (source, target, relation, method, scor
   each stands under (the Kyoto heading; the compilation group); boosted when the Kyoto unit stands under the
   heading that answers the recommendation's compilation group (mappings/rpm-kyoto-headings.yaml), less when only
   the part answers its section; plus a bonus for the longest phrase the two texts share, which is also the
-  published evidence. Each recommendation keeps its best three candidates above a low floor.
+  published evidence. Each recommendation keeps its best three candidates above a low floor. `embedding_weight`
+  would add that share of the two texts' sentence-embedding cosine (as `continues` does); it is 0: on the tuning
+  labels 0.2 ranked one more first candidate right (58 of 68) and, with the asserted band re-chosen there (0.43),
+  stated 43 links instead of 25, but on the held-out labels those links were right only 42 times in 51
+  (benchmarks/tune_lineage.py).
 - **implements** -- the units of each part of the Vienna plans of action -> the Vienna Declaration paragraphs the
   part's introductory paragraph names ("paragraphs 5, 6, 7 and 10 of the Vienna Declaration"). Method "explicit
   reference" for the introductory paragraph itself, "explicit reference of its part" for the part's other units;
@@ -39,9 +43,12 @@ predecessor (or take-up) the linker is sure of.
 
 Scores are decimals in [0, 1]; ranks are 1-based among the links of one source, relation and method. The two
 similarity methods score on different scales (a TF-IDF cosine with bonuses; a relative BM25 score fused with an
-embedding cosine), so compare scores within one method only. Weights are in `TAKEN_UP_PARAMS` and
-`CONTINUES_PARAMS`, bands and thresholds in mappings/lineage-bands.yaml; tests/test_link_labels.py measures them
-against the hand labels.
+embedding cosine), so compare scores within one method only. The embeddings are computed once per run, for the
+relations that use them. Weights are in `TAKEN_UP_PARAMS` and `CONTINUES_PARAMS`, bands and thresholds in
+mappings/lineage-bands.yaml; tests/test_link_labels.py measures them against the hand labels. What else was measured
+on the tuning labels (reciprocal-rank fusion, a unit embedded with its chapeau, a bonus for the latest earlier
+declaration or for the same part, preambular or operative; a penalty for targets close to every source), none
+better by more than one first candidate in 60, is benchmarks/tune_lineage.py.
 """
 from __future__ import annotations
 
@@ -100,6 +107,7 @@ class Params:
     phrase_cap: int = 5
     rerank: int = 10            # the phrase is sought in the best `rerank` candidates by cosine
     min_terms: int = 0          # a target with fewer content words scores x (its count / min_terms)
+    embedding_weight: float = 0.0  # + this x the sentence-embedding cosine of the two texts (negative -> 0)
 
 
 TAKEN_UP_PARAMS = Params(k=3, threshold=Decimal("0.05"), relative=Decimal("0"), bigram_weight=0.5, group_boost=0.35,
@@ -535,11 +543,19 @@ def recommendations(corpus: Corpus) -> list[Unit]:
             if u.kind is UnitKind.SUBPARAGRAPH and u.text.strip()]
 
 
-def taken_up(corpus: Corpus, heading_map: HeadingMap, params: Params = TAKEN_UP_PARAMS, tags=None,
-             bands: Bands | None = None) -> list[Alignment]:
-    """Each recommendation -> the Kyoto units that take it up (similarity, boosted by heading correspondence): its
-    best k candidates, each with the confidence of its band; only those of an asserted band are stated."""
-    bands = bands or load_bands()
+@dataclass(frozen=True)
+class TakeUpScores:
+    """The words side of `taken_up`: the index and, for each recommendation, its boosted TF-IDF cosine with every
+    Kyoto unit that shares a feature with it."""
+
+    index: _Index
+    recommendations: tuple[Unit, ...]
+    targets: tuple[str, ...]                      # the Kyoto text units' IRIs
+    scored: Mapping[str, Mapping[str, float]]     # recommendation IRI -> target IRI -> score
+
+
+def take_up_scores(corpus: Corpus, heading_map: HeadingMap, params: Params = TAKEN_UP_PARAMS,
+                   tags=None) -> TakeUpScores:
     recs = recommendations(corpus)
     kyoto = corpus.document(KYOTO)
     targets = _text_units(kyoto)
@@ -570,8 +586,7 @@ def taken_up(corpus: Corpus, heading_map: HeadingMap, params: Params = TAKEN_UP_
     target_iris = [u.iri for u in targets]
     place = {u.iri: (_number(u.heading) if u.heading and k_headings[u.heading].level == 2 else None,
                      _number(_part_of(u, k_headings))) for u in targets}
-    texts = {u.iri: u.text for u in recs}
-    links = []
+    every = {}
     for rec in recs:
         answer_groups = {k for g in groups.get(rec.iri, ()) for k in heading_map.groups.get(g, ())}
         rec_sections = sections.get(rec.iri, set())
@@ -585,7 +600,27 @@ def taken_up(corpus: Corpus, heading_map: HeadingMap, params: Params = TAKEN_UP_
             elif (part is not None and part in answer_parts) or (part is None and declaratory):
                 cosine *= 1 + params.section_boost
             scored[target] = cosine
-        for rank, (target, score, phrase) in enumerate(_ranked(index, rec.iri, texts[rec.iri], scored, params),
+        every[rec.iri] = scored
+    return TakeUpScores(index, tuple(recs), tuple(target_iris), every)
+
+
+def taken_up(corpus: Corpus, heading_map: HeadingMap, params: Params = TAKEN_UP_PARAMS, tags=None,
+             bands: Bands | None = None, meaning=None) -> list[Alignment]:
+    """Each recommendation -> the Kyoto units that take it up (similarity, boosted by heading correspondence, plus
+    `embedding_weight` x the sentence-embedding cosine): its best k candidates, each with the confidence of its band;
+    only those of an asserted band are stated. `meaning` (embeddings.Cosines over the recommendations and the Kyoto
+    units) is computed when not given."""
+    bands = bands or load_bands()
+    words = take_up_scores(corpus, heading_map, params, tags)
+    if params.embedding_weight and meaning is None:
+        from .embeddings import Cosines
+        meaning = Cosines({u.iri: u.text for u in words.recommendations + _text_units(corpus.document(KYOTO))})
+    links = []
+    for rec in words.recommendations:
+        scored = words.scored[rec.iri]
+        if params.embedding_weight:
+            scored = _with_meaning(scored, meaning.row(rec.iri, words.targets), params.embedding_weight)
+        for rank, (target, score, phrase) in enumerate(_ranked(words.index, rec.iri, rec.text, scored, params),
                                                        start=1):
             band = bands.band(TAKEN_UP, rank=rank, score=score, agree=False)
             links.append(Alignment(rec.iri, target, TAKEN_UP, SIMILARITY, score, rank, phrase, band.asserted,
@@ -757,6 +792,12 @@ def _stands_out(scored: Mapping[str, float], k: int, min_z: float) -> bool:
     return (sum(best) / len(best) - mean) / deviation >= min_z
 
 
+def _with_meaning(scored: Mapping[str, float], cosines: Mapping[str, float], weight: float) -> dict[str, float]:
+    """Each target's words score (0 if it shares no feature) + weight x its cosine (negative -> 0), rounded to 4
+    decimals: a take-up in other words still ranks."""
+    return {target: round(scored.get(target, 0.0) + weight * max(0.0, cosine), 4) for target, cosine in cosines.items()}
+
+
 def _fused(bm25: Mapping[str, float], cosines: Mapping[str, float], weight: float) -> dict[str, float]:
     """(1 - weight) x the BM25 score relative to the best candidate's + weight x the cosine (negative -> 0), rounded
     to 4 decimals."""
@@ -766,9 +807,10 @@ def _fused(bm25: Mapping[str, float], cosines: Mapping[str, float], weight: floa
 
 
 def continues(corpus: Corpus, params: ContinuesParams = CONTINUES_PARAMS, tags=None,
-              bands: Bands | None = None) -> list[Alignment]:
+              bands: Bands | None = None, meaning=None) -> list[Alignment]:
     """Each unit of a later declaration -> the earlier declaration units (or whole declarations) it continues:
-    its best k candidates, each with the confidence of its band; only those of an asserted band are stated."""
+    its best k candidates, each with the confidence of its band; only those of an asserted band are stated.
+    `meaning` (embeddings.Cosines over the declarations' text units) is computed when not given."""
     bands = bands or load_bands()
     from .embeddings import Cosines
     declarations = [d for d in corpus.documents if d.kind == "declaration" and slug_year(d.slug) is not None]
@@ -777,7 +819,8 @@ def continues(corpus: Corpus, params: ContinuesParams = CONTINUES_PARAMS, tags=N
     by_iri = {u.iri: u for d in declarations for u in d.units}
     pool = [u for d in declarations for u in units[d.slug]]
     index = _ContextIndex(pool, by_iri, concepts(tags, [u.iri for u in pool]), params)
-    meaning = Cosines({u.iri: u.text for u in pool})
+    if meaning is None:
+        meaning = Cosines({u.iri: u.text for u in pool})
     links = []
     for i, document in enumerate(declarations):
         earlier = [d for d in declarations[:i] if slug_year(d.slug) < slug_year(document.slug)]
@@ -828,8 +871,14 @@ def lineage(corpus: Corpus, tags, minter: Minter, heading_map: HeadingMap | None
     heading_map = heading_map or load_heading_map(corpus=corpus)
     bands = bands or load_bands()
     position = {u.iri: (di, u.position) for di, d in enumerate(corpus.documents) for u in d.units}
-    links = (taken_up(corpus, heading_map, tags=tags, bands=bands) + implements(corpus, minter, bands)
-             + continues(corpus, tags=tags, bands=bands))
+    from .embeddings import Cosines
+    # one embedding run for both similarity relations: each text is embedded on its own, so the cosines are the same
+    embedded = [u for d in corpus.documents if d.kind == "declaration" for u in _text_units(d)]
+    if TAKEN_UP_PARAMS.embedding_weight:
+        embedded += recommendations(corpus)
+    meaning = Cosines({u.iri: u.text for u in embedded})
+    links = (taken_up(corpus, heading_map, tags=tags, bands=bands, meaning=meaning) + implements(corpus, minter, bands)
+             + continues(corpus, tags=tags, bands=bands, meaning=meaning))
     seen = set()
     for link in links:
         if (link.source, link.target) in seen:

@@ -56,7 +56,7 @@ def main() -> None:
     sys.path.insert(0, str(ROOT / "tests"))
     from test_parse_pdf import lay_out                 # the UN page layout the tests use
 
-    from crimecongress.validate import read_draft as parse_draft
+    from crimecongress.drafts import read_draft as parse_draft
     from crimecongress.corpus.source import read_source
     from crimecongress.ids import DEFAULT
 

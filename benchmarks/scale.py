@@ -9,12 +9,12 @@ each stage runs **in a fresh Python process** (so one stage's memory is not anot
     tag       crimecongress.tagging's tagger, where the package has one (skipped, and said so, where not)
     emit      each document's graph with its tags, emitted and written (Turtle, N-Triples, JSON-LD) in
               turn, as the build does (crimecongress.release.GraphWriter.documents)
-    validate  crimecongress.validate.validate_graph on the whole dataset's N-Triples, as the build does
+    validate  crimecongress.validation.validate_graph on the whole dataset's N-Triples, as the build does
     export    the whole-dataset Turtle, N-Triples, JSON-LD and N-Quads, from the per-graph dumps
     pipeline  parse, tag, emit, validate and export in one process: the build's real time and memory
     load      pyoxigraph Store.bulk_load of dataset.nq into an on-disk store
     queries   partner queries (the .rq files under queries/, else three of our own) on that store
-    publish   crimecongress.publish to an Oxigraph server started on loopback for the purpose
+    publish   crimecongress.publishing to an Oxigraph server started on loopback for the purpose
 
 Time is wall-clock time of the stage's own work (time.perf_counter around it); what a stage needs first
 (the previous stage's output, read back from disk or recomputed) is set-up, not timed. Memory is the peak
@@ -195,14 +195,8 @@ def _load_writer(work: Path, out: Path):
 
 
 def _validator():
-    try:
-        import crimecongress.validate as validate
-    except ImportError:
-        return None, "crimecongress.validate does not exist yet"
-    for name in ("validate_graph", "validate_dataset", "validate"):
-        if callable(getattr(validate, name, None)):
-            return getattr(validate, name), f"crimecongress.validate.{name}"
-    return None, "crimecongress.validate exposes no validate function"
+    from crimecongress.validation import validate_graph
+    return validate_graph, "crimecongress.validation.validate_graph"
 
 
 def _load_documents(work: Path):
@@ -325,7 +319,7 @@ def run_stage(name: str, work: Path) -> dict:
     if name in ("publish", "publish-bulk"):
         sys.path.insert(0, str(ROOT / "tests"))
         import publishing
-        from crimecongress.publish import publish
+        from crimecongress.publishing import publish
         server = publishing.Oxigraph(work / "server-store")
         shutil.rmtree(server.location, ignore_errors=True)
         server.start()

@@ -6,7 +6,7 @@ synthetic dataset N times the size.
 
 Measured (wall clock, median of RUNS unless said otherwise):
 
-    dataset, fast        crimecongress.validate.validate_graph(dataset.nt, engine="fast"): read, load the
+    dataset, fast        crimecongress.validation.validate_graph(dataset.nt, engine="fast"): read, load the
                          Store, run every check, locate the findings (what the build calls)
     dataset, fast checks the same with the data already in a Store (the checks alone)
     dataset, pyshacl     the reference engine on the same file (PYSHACL_RUNS runs)
@@ -109,7 +109,9 @@ def per_check_child(path: Path) -> None:
 
     import pyoxigraph as ox
 
-    from crimecongress.validate import DEFAULT_BASE, _fast, as_data, ontology_text
+    from crimecongress.ids import DEFAULT_BASE
+    from crimecongress.validation import as_data, ontology_text
+    from crimecongress.validation.fast import run_fast as _fast
     store, literals = as_data(path).store()
     store.load(ontology_text().encode(), format=ox.RdfFormat.TURTLE)
     timings: list = []
@@ -171,7 +173,7 @@ def main() -> None:
         per_check_child(args.per_check_child)
         return
 
-    from crimecongress.validate import as_data, validate_graph
+    from crimecongress.validation import as_data, validate_graph
 
     rows: list[tuple[str, str, str, str]] = []   # what, triples, time, note
     corpus = corpus_ntriples()
@@ -198,7 +200,8 @@ def main() -> None:
         store, literals = prepared.store()
 
         def checks_only():
-            from crimecongress.validate import _fast, ontology_text
+            from crimecongress.validation import ontology_text
+            from crimecongress.validation.fast import run_fast as _fast
             import pyoxigraph as ox
             copy = ox.Store()
             copy.extend(store.quads_for_pattern(None, None, None, ox.DefaultGraph()))

@@ -228,7 +228,8 @@ def _structure(parsed, minter: Minter) -> tuple[tuple[Finding, ...], bool]:
     """The structure findings `validate` gives for the same text."""
     from .corpus.catalogue import new_text_facts
     from .rdf.emit import document_graph
-    from .validate import Finding as Found, as_data, new_text_documents, validate_data
+    from .drafts import new_text_documents
+    from .validation import Finding as Found, as_data, validate_data
 
     documents, repeats = new_text_documents(parsed, minter)
     data = as_data([])
@@ -321,7 +322,7 @@ def analyse(path: str | Path, *, title: str | None = None, slug: str | None = No
     """Analyse one draft (a .txt, .md or .pdf that is not in the catalogue) against the corpus."""
     from .linking.sdg import link_sdgs, load_catalogue, load_crosswalk, load_words
     from .tagging import default_cues, default_curations, tag_corpus
-    from .validate import read_draft
+    from .drafts import read_draft
     from .vocab import load_vocabulary
 
     start = time.perf_counter()

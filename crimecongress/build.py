@@ -21,7 +21,7 @@ from .export import turtle
 from .ids import Minter
 from .rdf.emit import new_graph
 from .release import GraphWriter, MemoryTree, ReleasedFiles, long_lived_frozen
-from .validate import format_text, validate_graph, validation_files
+from .validation import format_text, validate_graph, validation_files
 
 ROOT = Path(__file__).resolve().parents[1]
 ONTOLOGY_FILE = ROOT / "ontology" / "crimecongress.ttl"

@@ -240,7 +240,7 @@ def publish(endpoint, graph_store, update, protocol, build_dir, timeout, verify,
     differ are listed); 2 loading stopped (each graph is listed as loaded, failed or not loaded: run the
     same command again to finish).
     """
-    from .publish import PublishFailed, PublishMismatch, publish as run_publish, summary
+    from .publishing import PublishFailed, PublishMismatch, publish as run_publish, summary
 
     def progress(message: str) -> None:
         if not quiet:
@@ -486,7 +486,8 @@ def validate(paths, fmt, engine, rdf_format, title, slug, base):
                 does not support: use --engine pyshacl).
     """
     from .errors import EXIT_ERROR, EXIT_INVALID, EXIT_OK
-    from .validate import format_json, format_text, format_turtle, validate_paths
+    from .drafts import validate_paths
+    from .validation import format_json, format_text, format_turtle
 
     try:
         Minter(base)

@@ -23,7 +23,7 @@ from .export import (JsonLdParts, Statements, TurtleParts, converted, gzipped, g
 from .ids import Minter
 from .model import Document
 from .tagging.model import Tag
-from .validate import Data
+from .validation import Data
 
 
 @dataclass(frozen=True)

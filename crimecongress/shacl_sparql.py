@@ -1,6 +1,6 @@
 """The fast SHACL engine: the shapes under shapes/ compiled to SPARQL and run on a pyoxigraph Store.
 
-pyshacl is the reference engine (crimecongress.validate runs both); this module gives the same results in
+pyshacl is the reference engine (crimecongress.validation runs both); this module gives the same results in
 a fraction of the time by running one SPARQL query per constraint over the whole store instead of one
 evaluation per focus node. It implements a subset of SHACL and refuses anything else (UnsupportedShape,
 naming the shape and the construct), so a shape is never silently skipped; tests/test_shacl_suite.py runs

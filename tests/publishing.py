@@ -133,7 +133,7 @@ def build_graph(build: Path, graph: str, *, widen: bool = True) -> set:
 
 
 # ---------------------------------------------------------------------------------------------------------
-# Talking to a server directly (independent of crimecongress.publish)
+# Talking to a server directly (independent of crimecongress.publishing)
 # ---------------------------------------------------------------------------------------------------------
 
 def free_port() -> int:

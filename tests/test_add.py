@@ -147,7 +147,7 @@ def test_a_resolution_and_its_annexed_declaration_are_catalogued_loaded_and_conf
     from crimecongress.corpus import parse_file
     from crimecongress.ids import DEFAULT
     from crimecongress.release import GraphWriter, MemoryTree, ReleasedFiles
-    from crimecongress.validate import validate_graph
+    from crimecongress.validation import validate_graph
 
     real = digests(SOURCES)
     results = [add(str(text), sources=sources) for text in (RESOLUTION, PLAIN_RESOLUTION)]

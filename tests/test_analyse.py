@@ -271,7 +271,7 @@ def test_continues_against_the_hand_labels_and_on_disarmament_texts():
     import yaml
 
     from crimecongress.analyse import CorpusSide, predecessors
-    from crimecongress.validate import read_draft as parse_draft
+    from crimecongress.drafts import read_draft as parse_draft
     from crimecongress.corpus import load_corpus
     from crimecongress.linking import lineage as L
     from crimecongress.model import Corpus

@@ -221,7 +221,7 @@ READER = textwrap.dedent("""
     from pathlib import Path
     from crimecongress.corpus import parse_file
     from crimecongress.errors import CrimeCongressError
-    from crimecongress.validate import as_data
+    from crimecongress.validation import as_data
 
     for name in sys.argv[1:]:
         path = Path(name)
@@ -301,7 +301,7 @@ def test_the_depth_scan_stays_linear_on_inputs_built_to_make_it_backtrack(syntax
 
 def test_plain_xml_entities_are_read_and_entities_built_of_entities_are_refused(tmp_path):
     from crimecongress.errors import InputError
-    from crimecongress.validate import read_rdf_file
+    from crimecongress.validation import read_rdf_file
 
     body = ('<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" xmlns:ex="http://example.org/">'
             '<rdf:Description rdf:about="&ex;s"><ex:p>x</ex:p></rdf:Description></rdf:RDF>')

@@ -3,7 +3,6 @@ Debian's package can be installed. Counts per graph, re-publish without stale tr
 half-way, refusals, credentials from the environment and from a netrc file."""
 from __future__ import annotations
 
-import hashlib
 import os
 import subprocess
 import sys
@@ -13,10 +12,11 @@ import pytest
 
 import publishing as pub
 from crimecongress.ids import Minter
-from crimecongress.publish import (
-    PublishFailed, PublishMismatch, State, Transport, _Auth, _chunks, _parse_challenges, Credentials, GraphData,
-    find_credentials, publish, read_dataset,
+from crimecongress.publishing import (
+    PublishFailed, PublishMismatch, State, Credentials, GraphData, find_credentials, publish, read_dataset,
 )
+from crimecongress.publishing.loading import _chunks
+from crimecongress.publishing.transport import _Auth, _parse_challenges
 from crimecongress.errors import CrimeCongressError
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -347,7 +347,7 @@ def test_digest_response_matches_rfc_2617_example():
                                   'nonce="dcd98b7102dd2f0e8b11d0f600bfb0c093", '
                                   'opaque="5ccc069c403ebaf9f0171e9517f40e41"')["digest"]
     auth = _Auth("digest", challenge, Credentials("Mufasa", "Circle Of Life", "test"))
-    import crimecongress.publish as module
+    import crimecongress.publishing.transport as module
     original = module.os.urandom
     module.os.urandom = lambda n: bytes.fromhex("0a4f113b")          # the RFC's cnonce
     try:

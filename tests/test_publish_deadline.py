@@ -17,7 +17,7 @@ import pytest
 
 import publishing as pub
 from crimecongress.ids import Minter
-from crimecongress.publish import Transport, TransportError
+from crimecongress.publishing import Transport, TransportError
 
 ROOT = Path(__file__).resolve().parents[1]
 TRICKLE = 0.5          # seconds between two bytes

@@ -17,7 +17,8 @@ import pyoxigraph as ox
 import pytest
 
 from crimecongress.shacl_sparql import SH, UnsupportedShape, canonical, compile_shapes, render_path, run_checks
-from crimecongress.validate import Data, _to_ox
+from crimecongress.validation import Data
+from crimecongress.validation.pyshacl_engine import _to_ox
 
 SUITE = Path(__file__).resolve().parents[2] / "shared" / "reference" / "shacl-test-suite"
 MF = "http://www.w3.org/2001/sw/DataAccess/tests/test-manifest#"

@@ -14,8 +14,9 @@ from click.testing import CliRunner
 from conftest import ROOT
 
 from crimecongress.cli import main
-from crimecongress.validate import (Report, format_text, format_turtle, shape_files, shapes_texts,
-                                    validate_graph, validate_paths, validation_files)
+from crimecongress.drafts import validate_paths
+from crimecongress.validation import (Report, format_text, format_turtle, shape_files, shapes_texts,
+                                      validate_graph, validation_files)
 
 FIXTURES = ROOT / "tests" / "fixtures" / "shapes"
 DRAFTS = ROOT / "tests" / "fixtures" / "drafts"
@@ -189,7 +190,7 @@ def test_every_rule_has_a_passing_and_a_failing_fixture():
 
 def test_every_rule_has_one_message_a_deliberate_severity_and_a_name():
     from crimecongress.shacl_sparql import compiled
-    from crimecongress.validate import prefixes
+    from crimecongress.validation import prefixes
     checks = compiled(shapes_texts(), tuple(sorted(prefixes().items())))
     assert checks
     for check in checks:
@@ -259,7 +260,7 @@ def test_the_project_shapes_compile_to_one_query_per_constraint():
     """Every shape in shapes/ compiles (a refusal would stop the build) into queries over the whole store: none
     runs once per focus node (a $this a join cannot bind) or needs the data's literals checked first."""
     from crimecongress.shacl_sparql import compiled
-    from crimecongress.validate import prefixes
+    from crimecongress.validation import prefixes
     checks = compiled(shapes_texts(), tuple(sorted(prefixes().items())))
     assert len({c.shape for c in checks}) > 50
     assert [c.shape for c in checks if c.prebound or c.datatypes] == []
@@ -268,7 +269,7 @@ def test_the_project_shapes_compile_to_one_query_per_constraint():
 def test_shapes_the_fast_engine_refuses_stop_validate_in_one_line(tmp_path, monkeypatch):
     """A shape the fast engine does not compile is never skipped: `validate` exits 2 with one line naming the
     shapes file and line, the construct, and the engine that can run it."""
-    import crimecongress.validate as validate
+    import crimecongress.validation.shapes as validate
     for path in shape_files():
         (tmp_path / path.name).write_text(path.read_text(encoding="utf-8"), encoding="utf-8")
     with (tmp_path / "document.ttl").open("a", encoding="utf-8") as out:
@@ -289,7 +290,7 @@ def test_values_the_store_keeps_as_one_are_refused_not_counted_once():
     """"05" and "5"^^xsd:integer are two values in SHACL and one literal in the Store: a sh:maxCount 1 on them
     would pass on the Store, so the fast engine refuses rather than answers."""
     from crimecongress.shacl_sparql import UnsupportedShape, compile_shapes, run_checks
-    from crimecongress.validate import Data
+    from crimecongress.validation import Data
     shapes = """@prefix sh: <http://www.w3.org/ns/shacl#> . @prefix ex: <http://example.org/> .
     ex:S a sh:NodeShape ; sh:targetSubjectsOf ex:p ; sh:property ex:One . ex:One sh:path ex:p ; sh:maxCount 1 ."""
     checks = compile_shapes(list(ox.parse(shapes.encode(), format=ox.RdfFormat.TURTLE)))
@@ -362,7 +363,7 @@ def _engine_results(shapes: str, data: str) -> tuple[set, set]:
     from rdflib.namespace import RDF, SH
 
     from crimecongress.shacl_sparql import compiled, render_path, run_checks
-    from crimecongress.validate import _to_ox
+    from crimecongress.validation.pyshacl_engine import _to_ox
     store = ox.Store()
     store.load(data.encode(), format=ox.RdfFormat.TURTLE)
     names = {"ex": "http://example.org/"}
@@ -426,7 +427,7 @@ def test_the_compiled_core_constraints_use_no_exists():
     """(NOT) EXISTS has an unstable plan in Oxigraph 0.5 (benchmarks/README-scale.md): the core constraints
     compile to anti-joins, and the slow SHACL-SPARQL rules carry an anti-join shape:fastSelect."""
     from crimecongress.shacl_sparql import compiled
-    from crimecongress.validate import prefixes
+    from crimecongress.validation import prefixes
     checks = compiled(shapes_texts(), tuple(sorted(prefixes().items())))
     assert [c.shape for c in checks if not c.sparql and "EXISTS" in c.query.upper()] == []
     for rule in ("ItemNumberGap", "DocumentOperativeParagraph", "TaggedWithEvidence", "TagAsserted",

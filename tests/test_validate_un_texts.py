@@ -10,7 +10,7 @@ import pytest
 from click.testing import CliRunner
 
 from crimecongress.cli import main
-from crimecongress.validate import validate_paths
+from crimecongress.drafts import validate_paths
 
 SHARED = Path(__file__).resolve().parents[2] / "shared" / "un-texts"
 ADOPTED = sorted((SHARED / "ga-res-80").glob("A_RES_80_*.md"))
@@ -39,7 +39,7 @@ def test_a_resolution_is_a_resolution_and_its_annex_names_it(tmp_path):
     the resolution, which carries its symbol and date; follow-on paragraphs are units of their own kind."""
     import pyoxigraph as ox
 
-    from crimecongress.validate import text_graphs
+    from crimecongress.drafts import text_graphs
     read = text_graphs([SHARED / "ga-res-80" / "A_RES_80_5.md"])
     store = ox.Store()
     for graph in read.graphs:
@@ -200,7 +200,7 @@ def test_one_unreadable_file_alone_is_still_one_line_on_stderr(tmp_path):
 def test_the_new_terms_are_defined_in_three_languages():
     from rdflib import Graph, Namespace
     from rdflib.namespace import OWL, RDF, RDFS, SKOS
-    from crimecongress.validate import ONTOLOGY_FILE
+    from crimecongress.validation import ONTOLOGY_FILE
     uncc = Namespace(BASE + "ontology#")
     ontology = Graph().parse(ONTOLOGY_FILE, format="turtle")
     for term, kind in ((uncc.FollowOnParagraph, OWL.Class), (uncc.ResolutionDocument, OWL.Class),
@@ -219,7 +219,8 @@ def test_hermit_finds_a_resolution_and_its_annex_consistent():
     from rdflib import Graph
 
     from crimecongress.reasoning import check_consistency_graph
-    from crimecongress.validate import ONTOLOGY_FILE, text_graphs
+    from crimecongress.drafts import text_graphs
+    from crimecongress.validation import ONTOLOGY_FILE
     graph = Graph().parse(ONTOLOGY_FILE, format="turtle")
     texts = [SHARED / "ga-res-80" / "A_RES_80_5.md", SHARED / "ga-res-80" / "A_RES_80_11.md"]
     for document in text_graphs(texts).graphs:

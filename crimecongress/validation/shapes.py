@@ -1,0 +1,59 @@
+"""The rules to validate against: the SHACL shapes in shapes/ and the ontology, as text rewritten for the
+base IRI, the prefixes a report is written with, and where in the shapes files a shape is described.
+
+It reads the shapes and ontology files only; it knows nothing of the data, the engines or the findings.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+from ..ids import DEFAULT_BASE
+from ..shacl_sparql import SH, compact
+
+ROOT = Path(__file__).resolve().parents[2]
+SHAPES_DIR = ROOT / "shapes"
+ONTOLOGY_FILE = ROOT / "ontology" / "crimecongress.ttl"
+
+UNCC = "ontology#"          # the ontology's namespace, below the base
+NS = {
+    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#", "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
+    "xsd": "http://www.w3.org/2001/XMLSchema#", "sh": SH, "eli": "http://data.europa.eu/eli/ontology#",
+    "prov": "http://www.w3.org/ns/prov#", "skos": "http://www.w3.org/2004/02/skos/core#",
+    "oa": "http://www.w3.org/ns/oa#", "dcterms": "http://purl.org/dc/terms/",
+}
+
+
+def prefixes(base: str = DEFAULT_BASE) -> dict[str, str]:
+    """The prefixes used to show paths and to write the Turtle report."""
+    return {**NS, "uncc": base + UNCC, "shape": base + "shapes#"}
+
+
+def _rebased(text: str, base: str) -> str:
+    return text if base == DEFAULT_BASE else text.replace(DEFAULT_BASE, base)
+
+
+def shape_files() -> list[Path]:
+    return sorted(SHAPES_DIR.glob("*.ttl"))
+
+
+def shapes_texts(base: str = DEFAULT_BASE) -> tuple[tuple[str, str], ...]:
+    """(file name, Turtle text) of every shapes file, rewritten for the base IRI."""
+    return tuple((path.name, _rebased(path.read_text(encoding="utf-8"), base)) for path in shape_files())
+
+
+def ontology_text(base: str = DEFAULT_BASE) -> str:
+    return _rebased(ONTOLOGY_FILE.read_text(encoding="utf-8"), base)
+
+
+def shape_source(shape: str, texts: tuple[tuple[str, str], ...],
+                 names: dict[str, str]) -> tuple[str | None, int | None]:
+    """The shapes file and line where a shape is described (its name at the start of a line), if found."""
+    if not shape:
+        return None, None
+    written = {f"<{shape}>", compact(shape, names)}
+    for name, text in texts:
+        for number, line in enumerate(text.splitlines(), 1):
+            first = line.split(maxsplit=1)
+            if first and first[0] in written:
+                return str(SHAPES_DIR / name), number
+    return None, None

@@ -11,7 +11,6 @@ context only: loading the sentence-embedding model would take longer than the wh
 from __future__ import annotations
 
 import hashlib
-import os
 import pickle
 import re
 import time
@@ -20,6 +19,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from . import __version__
+from .cachedir import default_cache_dir
 from .corpus import SOURCES_DIR, load_corpus
 from .errors import InvalidDocument
 from .fileio import write_atomic
@@ -159,12 +159,6 @@ class CorpusSide:
     declarations: tuple[Document, ...]
     tags: Tags
     titles: tuple[tuple[str, str], ...]   # (slug, short title)
-
-
-def default_cache_dir() -> Path:
-    if os.environ.get("CRIMECONGRESS_CACHE"):
-        return Path(os.environ["CRIMECONGRESS_CACHE"])
-    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "crimecongress"
 
 
 def _digest_tree(digest, directory: Path, suffixes: tuple[str, ...] | None = None) -> None:

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from . import dumps
+from . import dumps, store
 from .errors import InputError, InvalidDocument
 from .sparqltext import is_update, service_refusal
 
@@ -32,13 +32,16 @@ PREFIXES = {
 
 
 def open_store(build_dir: Path) -> ox.Store:
+    """The build's persistent store (made on first use; see crimecongress.store), read-only."""
     dump = dumps.find(Path(build_dir))
     if dump is None:
         raise InputError("no dataset here", file=dumps.display_name(Path(build_dir)),
                          hint="run `make build` or `crimecongress build` first")
-    store = ox.Store()
-    dumps.load_quads(store, dump)
-    return store
+    try:
+        return store.open_store(Path(build_dir))
+    except SyntaxError as error:
+        raise InputError(f"the dataset does not parse: {error.msg}", file=str(dump),
+                         hint="make the build again with `crimecongress build`") from None
 
 
 def _cell(term) -> str:

@@ -1,6 +1,7 @@
 """Shared fixtures: the corpus is parsed once per test session."""
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -10,6 +11,19 @@ pytest_plugins = ["plugins.tagging_report"]
 
 ROOT = Path(__file__).resolve().parents[1]
 SOURCES = ROOT / "sources"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def private_cache(tmp_path_factory):
+    """The stores and indexes the commands keep (crimecongress.store) go into a folder of the test session's
+    own, never the user's cache; processes the tests start inherit it."""
+    previous = os.environ.get("CRIMECONGRESS_CACHE")
+    os.environ["CRIMECONGRESS_CACHE"] = str(tmp_path_factory.mktemp("cache"))
+    yield
+    if previous is None:
+        os.environ.pop("CRIMECONGRESS_CACHE", None)
+    else:
+        os.environ["CRIMECONGRESS_CACHE"] = previous
 
 
 @pytest.fixture(scope="session")

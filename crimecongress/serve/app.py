@@ -30,7 +30,7 @@ from urllib.parse import parse_qs, unquote, urlsplit
 
 import pyoxigraph as ox
 
-from .. import dumps
+from .. import dumps, store
 from ..errors import InputError
 from . import assets, discovery
 from .data import Dataset
@@ -176,11 +176,14 @@ class App:
                                   memory_mb=worker_memory_mb)
 
     def sparql_config(self) -> dict:
-        extra = []
-        void = self.build_dir / "void.ttl"
-        if void.is_file():
-            extra.append((str(void), self.data.minter.graph("void")))
-        return {"nquads": str(dumps.find(self.build_dir)), "extra": extra, "context": self.data.context,
+        # The workers open the build's persistent store read-only. It is made here, the first time the build is
+        # served, since the bulk loader needs more memory than a worker may have (crimecongress.store); without a
+        # usable cache directory the workers load the dump into memory, void.ttl into its graph.
+        void_graph = self.data.minter.graph("void")
+        source = store.source(self.build_dir, void_graph)
+        folder = store.ensure(source)
+        return {"store": str(folder) if folder else None, "nquads": str(source.dump),
+                "extra": [(str(source.void), void_graph)] if source.void else [], "context": self.data.context,
                 "prefixes": self.data.prefixes.mapping, "federation": sorted(self.federation)}
 
     def close(self) -> None:

@@ -5,7 +5,10 @@ is immutable after loading, so request threads share it without locks.
 """
 from __future__ import annotations
 
+import gc
+import hashlib
 import json
+import pickle
 import re
 import sys
 from bisect import bisect_left
@@ -15,9 +18,13 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from .. import dumps
+from .. import __version__, dumps
+from ..cachedir import default_cache_dir
 from ..errors import InputError
+from ..fileio import write_atomic
 from ..ids import DEFAULT_BASE, Minter
+from ..store import build_base, digest_of
+from . import rdf
 from .rdf import RDF_TYPE, XSD_STRING, Compactor, Lit, Prefixes, Term, Triple, from_ox, sort_key
 
 RDFS = "http://www.w3.org/2000/01/rdf-schema#"
@@ -38,6 +45,7 @@ UNIT_CLASSES = ("Paragraph", "Subparagraph", "Item", "PreambleParagraph", "Headi
                 "MappingEntry")
 DOCUMENT_CLASSES = ("Declaration", "PlanOfAction", "CongressReport", "Compilation",
                     "RegionalPreparatoryMeetingReport")
+INDEX_FORMAT = 1          # raise when what the Dataset's indexes hold changes
 # Sub-resources (ids.SUB_RESOURCES): what the Minter mints below a resource to say more about it, as a blank node
 # would, and hash IRIs ({base}ontology#Term). They belong to the description of the resource they are minted
 # below; units minted below a unit (5/d below 5) are resources of their own.
@@ -93,30 +101,40 @@ class Dataset:
         if nq is None:
             raise InputError("no dataset.nq.gz: run `crimecongress build` first",
                              file=dumps.display_name(self.build_dir), hint="or pass --build DIR")
-        self.base = base or _base_from_void(self.build_dir) or DEFAULT_BASE
+        self.base = base or build_base(self.build_dir) or DEFAULT_BASE
         self.minter = Minter(self.base)
         self.uncc = self.minter.term("")
         self.out: dict[Term, list[tuple[str, Term]]] = {}
         self.inc: dict[str, list[tuple[Term, str]]] = {}
         nt = dumps.find(self.build_dir, "dataset.nt")
+        void = self.build_dir / "void.ttl"
+        cache = IndexCache.of(self.build_dir, nt or nq, void if void.is_file() else None)
+        indexes = cache.load() if cache else None
+        if indexes is not None:
+            self.out, self.inc, self.subjects = indexes
+        else:
+            self._read_build(nq, nt, void)
+            if cache:
+                cache.save((self.out, self.inc, self.subjects))
+        self.triple_count = sum(len(v) for v in self.out.values())
+        self.context = _context(self.build_dir, self.base)
+        self.compactor = Compactor(self.context)
+        self.prefixes = Prefixes({**EXTRA_PREFIXES, **self.compactor.prefixes})
+        self._labels: dict[str, str] = {}
+
+    def _read_build(self, nq: Path, nt: Path | None, void: Path) -> None:
         try:
             # the whole graph (the union of dataset.nq's named graphs, without repeats), sorted by subject
             if nt is not None:
                 self._read(nt, ox.RdfFormat.N_TRIPLES, unique=True)
             else:
                 self._read(nq, ox.RdfFormat.N_QUADS, unique=False)
-            void = self.build_dir / "void.ttl"
             if void.is_file():
                 self._read(void, ox.RdfFormat.TURTLE, unique=False)
         except (SyntaxError, OSError) as exc:
             raise InputError(f"cannot read the build: {exc}", file=str(nq)) from None
         self._index_inbound()
         self.subjects = sorted(s for s in self.out if isinstance(s, str))
-        self.triple_count = sum(len(v) for v in self.out.values())
-        self.context = _context(self.build_dir, self.base)
-        self.compactor = Compactor(self.context)
-        self.prefixes = Prefixes({**EXTRA_PREFIXES, **self.compactor.prefixes})
-        self._labels: dict[str, str] = {}
 
     def _read(self, path: Path, fmt, unique: bool) -> None:
         """Add a file's triples to the indexes. Pairs keep the file's order (the build's files are sorted, so
@@ -544,17 +562,53 @@ def _subject_key(pair) -> tuple:
     return (s, pair[1]) if type(s) is str else ("\uffff" + s.id, pair[1])
 
 
-def _base_from_void(build_dir: Path) -> str | None:
-    void = build_dir / "void.ttl"
-    if not void.is_file():
-        return None
-    try:
-        for triple in ox.parse(path=str(void), format=ox.RdfFormat.TURTLE):
-            if triple.predicate.value == VOID + "uriSpace":
-                return triple.object.value
-    except (SyntaxError, OSError):
-        return None
-    return None
+@dataclass(frozen=True)
+class IndexCache:
+    """The Dataset's indexes of one build, pickled in the cache directory: reading them back takes a fraction
+    of the time indexing the dump takes. Named by the code's version, INDEX_FORMAT and the checksums of the
+    files they are read from, so that a changed build or changed code never reads indexes made before it; the
+    file of the build's previous state is removed when a new one is written."""
+
+    path: Path
+    origin: str              # names every index file of this build folder, whatever its state
+
+    @classmethod
+    def of(cls, build_dir: Path, dump: Path, void: Path | None) -> "IndexCache | None":
+        try:
+            # the code that makes the indexes is part of the key too: a changed reader never meets old ones
+            code = hashlib.sha256(Path(__file__).read_bytes() + Path(rdf.__file__).read_bytes()).hexdigest()
+            parts = [__version__, str(INDEX_FORMAT), code, dump.name, digest_of(build_dir, dump),
+                     str(dump.stat().st_size)]
+            if void is not None:
+                parts.append(hashlib.sha256(void.read_bytes()).hexdigest())
+        except OSError:
+            return None
+        key = hashlib.sha256("\0".join(parts).encode()).hexdigest()[:32]
+        origin = hashlib.sha256(str(Path(build_dir).resolve()).encode()).hexdigest()[:16]
+        return cls(default_cache_dir() / "indexes" / f"{origin}-{key}.pickle", origin)
+
+    def load(self):
+        try:
+            data = self.path.read_bytes()
+        except OSError:
+            return None
+        gc.disable()              # the collector would walk the new objects again and again while they come
+        try:
+            indexes = pickle.loads(data)
+        except Exception:         # a damaged file: index the build instead (and write it anew)
+            return None
+        finally:
+            gc.enable()
+        return indexes if isinstance(indexes, tuple) and len(indexes) == 3 else None
+
+    def save(self, indexes) -> None:
+        try:
+            write_atomic(self.path, pickle.dumps(indexes, protocol=pickle.HIGHEST_PROTOCOL))
+            for old in self.path.parent.glob(f"{self.origin}-*.pickle"):
+                if old != self.path:
+                    old.unlink(missing_ok=True)
+        except OSError:
+            pass                  # a cache that cannot be written costs start-up time only
 
 
 def _context(build_dir: Path, base: str) -> dict:

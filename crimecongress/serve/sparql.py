@@ -2,8 +2,9 @@
 
 How the time limit works: pyoxigraph releases the GIL while it evaluates, but a running query cannot be
 cancelled from Python, and a thread that runs it can never be stopped. So queries run in worker *processes*
-(`crimecongress.serve.worker`), each with its own in-memory copy of the store (bulk-loaded from
-dataset.nq in a fraction of a second). A request thread borrows an idle worker, sends the query and waits on
+(`crimecongress.serve.worker`), each opening the build's persistent store read-only (`crimecongress.store`: made
+once per build, then opened in milliseconds; a worker that cannot use the cache loads the dump into memory
+instead). A request thread borrows an idle worker, sends the query and waits on
 the pipe for at most the time limit. The worker itself reads results lazily and looks at the clock every few
 rows, so a query that streams too long stops itself and the worker stays; a query stuck inside one step
 (a huge join, ORDER BY, COUNT over a cross product) is cut off by the server: the worker is killed

@@ -1,4 +1,5 @@
-"""A SPARQL worker process: holds its own in-memory pyoxigraph Store and answers one query at a time.
+"""A SPARQL worker process: opens the build's persistent store read-only (crimecongress.store; without one, loads
+the dump into memory) and answers one query at a time.
 
 Started by `crimecongress.serve.sparql.QueryPool` as `python -m crimecongress.serve.worker FD`, where FD is
 its end of a socket pair. Protocol (pickled messages over multiprocessing.connection):
@@ -54,12 +55,24 @@ def too_many(limit: int, what: str) -> dict:
                   **{"X-SPARQL-MaxRows": str(limit)})
 
 
+def open_store(config: dict) -> ox.Store:
+    """The build's persistent store, read-only, when the server has one (crimecongress.store: made by the server
+    process, since the bulk loader needs more memory than a worker may have); else the dump loaded into memory."""
+    if config.get("store"):
+        try:
+            return ox.Store.read_only(config["store"])
+        except (OSError, RuntimeError):
+            pass                  # removed or damaged since the server looked: load the dump instead
+    store = ox.Store()
+    dumps.load_quads(store, Path(config["nquads"]))
+    for path, graph in config.get("extra", []):
+        store.bulk_load(path=path, format=ox.RdfFormat.TURTLE, to_graph=ox.NamedNode(graph))
+    return store
+
+
 class Engine:
     def __init__(self, config: dict):
-        self.store = ox.Store()
-        dumps.load_quads(self.store, Path(config["nquads"]))
-        for path, graph in config.get("extra", []):
-            self.store.bulk_load(path=path, format=ox.RdfFormat.TURTLE, to_graph=ox.NamedNode(graph))
+        self.store = open_store(config)
         self.compactor = Compactor(config["context"])
         self.context = config["context"]["@context"]
         self.prefixes = Prefixes(config["prefixes"])

@@ -2,16 +2,25 @@
 
 parse -> tag -> link -> emit and write each graph -> validate (SHACL) -> check (OWL consistency) -> write the
 whole-dataset dumps -> write build/ atomically.
+
+With a cache (`crimecongress.cache`, on unless --no-cache), a build whose inputs are all unchanged -- the sources,
+mappings, ontology, shapes, the package's code, the embedding model, the Python and library versions, the base
+IRI and whether HermiT runs -- reuses the files the last such build released; otherwise the stages run, and the
+embeddings, the SHACL report and HermiT's verdict come from the cache wherever their own inputs are unchanged.
+Cached or not, the files are the same bytes.
 """
 from __future__ import annotations
 
+import pickle
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
 from rdflib import Graph
 
+from . import cache
 from .corpus import SOURCES_DIR, CATALOGUE_FILE, load_corpus
 from .corpus.catalogue import load_catalogue
 from .describe import Counts, describe, load_record
@@ -26,6 +35,9 @@ from .validation import format_text, validate_graph, validation_files
 ROOT = Path(__file__).resolve().parents[1]
 ONTOLOGY_FILE = ROOT / "ontology" / "crimecongress.ttl"
 MAPPINGS_DIR = ROOT / "mappings"
+# everything the released files are made from, besides the model and the libraries (see `release_key`)
+INPUTS = (SOURCES_DIR, MAPPINGS_DIR, ROOT / "ontology", ROOT / "shapes", Path(__file__).resolve().parent,
+          ROOT / "pyproject.toml")
 
 Progress = Callable[[str], None]
 
@@ -66,12 +78,91 @@ def _ontology_graph(minter: Minter) -> Graph:
     return graph
 
 
+def release_key(base: str, check_owl: bool, inputs: tuple[Path, ...] = INPUTS) -> str:
+    """The SHA-256 of everything a build's files depend on (see the module's description)."""
+    from .linking.embeddings import model_key
+    parts = ["release", base, "owl" if check_owl else "no owl", cache.environment_key(), cache.tree_key(*inputs),
+             model_key()]
+    if check_owl:
+        from .reasoning import reasoner_version
+        parts.append(reasoner_version())
+    return cache.key(*parts)
+
+
+class _Recording:
+    """A tree that keeps a copy of what is written through it (to store a release in the cache)."""
+
+    def __init__(self, tree):
+        self.tree, self.files = tree, []
+
+    def write(self, relative: str, data: bytes) -> None:
+        self.tree.write(relative, data)
+        self.files.append((relative, bytes(data)))
+
+    @contextmanager
+    def open(self, relative: str):
+        parts: list[bytes] = []
+        with self.tree.open(relative) as handle:
+            yield _Tee(handle, parts)
+        self.files.append((relative, b"".join(parts)))
+
+
+class _Tee:
+    def __init__(self, handle, parts: list[bytes]):
+        self.handle, self.parts = handle, parts
+
+    def write(self, data) -> int:
+        self.parts.append(bytes(data))
+        return self.handle.write(data)
+
+    def flush(self) -> None:
+        self.handle.flush()
+
+
+def _kept_release(data: bytes | None) -> tuple[int, list[tuple[str, bytes]]] | None:
+    """A release stored by an earlier build, when `data` is a whole one."""
+    if data is None:
+        return None
+    try:
+        triples, kept = pickle.loads(data)
+    except Exception:  # noqa: BLE001 -- an entry from other code, or damaged: made again
+        return None
+    if not (isinstance(triples, int) and isinstance(kept, list) and kept and all(
+            isinstance(p, str) and isinstance(b, bytes) for p, b in kept)):
+        return None
+    return triples, kept
+
+
 def release(minter: Minter, progress: Progress, files: ReleasedFiles, *, check_owl: bool = True
             ) -> tuple[int, list]:
     """Make every released file into `files`; returns the number of triples and the steps' timings.
 
     Each graph is emitted, written and dropped in turn (a document's graph with its tags); the
-    validation, the consistency check and the whole-dataset files read the graphs' merged N-Triples."""
+    validation, the consistency check and the whole-dataset files read the graphs' merged N-Triples.
+    With a cache in use, the files of an earlier build from the same inputs are reused, or these are kept."""
+    store = cache.current()
+    if store is None:
+        return _release(minter, progress, files, check_owl=check_owl)
+    entry = release_key(minter.base, check_owl)
+    kept = _kept_release(store.get("release", entry))
+    if kept is not None:
+        triples, released = kept
+        steps = _Steps(1, progress)
+        steps.run("reusing the files of the last build from the same inputs (cache)",
+                  lambda: files.update(dict(released)))
+        return triples, steps.timings
+    recording = _Recording(files.tree)
+    files.tree = recording
+    try:
+        total, timings = _release(minter, progress, files, check_owl=check_owl)
+    finally:
+        files.tree = recording.tree
+    store.put("release", entry, pickle.dumps((total, recording.files), protocol=pickle.HIGHEST_PROTOCOL))
+    store.keep_only("release", entry)      # some 30 MB each: only the latest is worth its space
+    return total, timings
+
+
+def _release(minter: Minter, progress: Progress, files: ReleasedFiles, *, check_owl: bool) -> tuple[int, list]:
     from .figures import figures
     from .linking import link_corpus
     from .rdf.vocabulary import authorities_graph, taxonomy_graph
@@ -99,8 +190,7 @@ def release(minter: Minter, progress: Progress, files: ReleasedFiles, *, check_o
 
     with long_lived_frozen():
         steps.run("emitting RDF and writing each graph", emit_and_write)
-        report = steps.run("validating with the SHACL shapes",
-                           lambda: validate_graph(writer.as_data(), base=minter.base))
+        report = steps.run("validating with the SHACL shapes", lambda: _validated(writer, minter))
         if not report.conforms:
             raise InvalidDocument(f"the dataset does not conform to the shapes:\n{format_text(report)}",
                                   hint="fix the source or the mapping named above; nothing was written")
@@ -121,17 +211,40 @@ def release(minter: Minter, progress: Progress, files: ReleasedFiles, *, check_o
     return total, steps.timings
 
 
-def release_files(minter: Minter, progress: Progress, *, check_owl: bool = True) -> tuple[dict[str, bytes], int, list]:
-    """Every released file, in memory: ({relative path: bytes}, triples, timings)."""
+def _validated(writer: GraphWriter, minter: Minter):
+    """The SHACL report on the dataset, from the cache when the shapes, the ontology and the data are unchanged."""
+    store = cache.current()
+    if store is None:
+        return validate_graph(writer.as_data(), base=minter.base)
+    from .validation.shapes import ONTOLOGY_FILE as VALIDATION_ONTOLOGY, SHAPES_DIR
+    entry = cache.key("shacl", minter.base, cache.tree_key(SHAPES_DIR, VALIDATION_ONTOLOGY, Path(__file__).parent),
+                      cache.environment_key(), *writer.whole())
+    try:
+        kept = store.get("shacl", entry)
+        if kept is not None:
+            return pickle.loads(kept)
+    except Exception:  # noqa: BLE001 -- an entry from other code, or damaged: made again
+        pass
+    report = validate_graph(writer.as_data(), base=minter.base)
+    store.put("shacl", entry, pickle.dumps(report, protocol=pickle.HIGHEST_PROTOCOL))
+    return report
+
+
+def release_files(minter: Minter, progress: Progress, *, check_owl: bool = True,
+                  use_cache: bool = False) -> tuple[dict[str, bytes], int, list]:
+    """Every released file, in memory: ({relative path: bytes}, triples, timings); with `use_cache`, through the
+    user's cache (see `cache.default`)."""
     tree = MemoryTree()
-    total, timings = release(minter, progress, ReleasedFiles(tree), check_owl=check_owl)
+    with cache.using(cache.default() if use_cache else None):
+        total, timings = release(minter, progress, ReleasedFiles(tree), check_owl=check_owl)
     return tree.files, total, timings
 
 
 def build(out_dir: Path, minter: Minter, progress: Progress, *, check_owl: bool = True,
-          force: bool = False) -> BuildResult:
+          force: bool = False, use_cache: bool = True) -> BuildResult:
     """Write every released file into out_dir, replacing it whole. A non-empty out_dir that is not an earlier
-    build (no MANIFEST.sha256) is refused, since the swap would delete what it holds, unless `force`."""
+    build (no MANIFEST.sha256) is refused, since the swap would delete what it holds, unless `force`.
+    With `use_cache`, through the user's cache (see `cache.default`; the files are the same bytes)."""
     target = check_out_dir(out_dir, what="build")
     if not force and target.is_dir() and any(target.iterdir()) and not (target / "MANIFEST.sha256").is_file():
         raise CrimeCongressError("this directory is not empty and holds no earlier build (no MANIFEST.sha256): "
@@ -139,5 +252,6 @@ def build(out_dir: Path, minter: Minter, progress: Progress, *, check_owl: bool 
                                  hint="give another --out, or --force to replace it")
     with atomic_tree(out_dir, what="build") as tree:
         files = ReleasedFiles(tree)
-        total, timings = release(minter, progress, files, check_owl=check_owl)
+        with cache.using(cache.default() if use_cache else None):
+            total, timings = release(minter, progress, files, check_owl=check_owl)
     return BuildResult(Path(out_dir).resolve(), tuple(sorted(files.digests)), total, tuple(timings))

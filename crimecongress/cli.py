@@ -174,9 +174,14 @@ def parse(files, fmt, title, slug, skipped, base):
               help="Directory to write; replaced as a whole only when every file is ready.")
 @click.option("--quiet", is_flag=True, help="No progress display (for scripts).")
 @click.option("--force", is_flag=True, help="Replace OUT even if it holds something other than a build.")
+@click.option("--no-cache", is_flag=True,
+              help="Compute everything anew, reading and writing no cache. By default the build keeps what it can "
+                   "reuse (embeddings, HermiT's verdict, the SHACL report, the files of an unchanged build) in "
+                   "$CRIMECONGRESS_CACHE, else $XDG_CACHE_HOME/crimecongress or ~/.cache/crimecongress; the "
+                   "files are the same bytes either way.")
 @base_option
 @reports_errors
-def build(out, quiet, force, base):
+def build(out, quiet, force, no_cache, base):
     """Build every released file into OUT: ontology, taxonomy, authority lists, one file per document and
     one for the whole dataset in Turtle, JSON-LD and N-Triples, an N-Quads dump (a named graph per
     document), the VoID/DCAT description and a checksum manifest.
@@ -190,7 +195,7 @@ def build(out, quiet, force, base):
         if not quiet:
             click.echo(message, err=True)
 
-    result = run_build(out, Minter(base), progress, force=force)
+    result = run_build(out, Minter(base), progress, force=force, use_cache=not no_cache)
     if not quiet:
         click.echo(f"wrote {len(result.files)} files, {result.triples} triples, into {result.out_dir}", err=True)
 

@@ -2,11 +2,13 @@
 
 owlready2 does not read Turtle, so everything is handed to it as N-Triples (pyoxigraph converts). HermiT runs in
 Java; a missing JVM is an error (exit 2), never a skipped check. An inconsistency is an InvalidDocument (exit 1)
-whose message names the individuals typed with disjoint classes, when that is the cause.
+whose message names the individuals typed with disjoint classes, when that is the cause. When the run has a cache
+(`crimecongress.cache`), HermiT's verdict is kept under the SHA-256 of exactly what it read and of the reasoner.
 """
 from __future__ import annotations
 
 import ctypes
+import json
 import os
 import shutil
 import signal
@@ -21,6 +23,7 @@ from typing import Iterator
 import pyoxigraph
 from rdflib import Graph
 
+from . import cache
 from .errors import CrimeCongressError, InputError, InvalidDocument
 
 JAVA_HINT = "Java is needed for the HermiT reasoner: install it with `apt-get install default-jre-headless`"
@@ -35,6 +38,7 @@ class ReasonerResult:
     triples: int
     seconds: float
     reasoner: str = "HermiT"
+    cached: bool = False      # the verdict HermiT gave before on the same bytes (it did not run: `seconds` is 0)
 
 
 def _java() -> str:
@@ -132,7 +136,55 @@ def _java_dies_with_us() -> Iterator[None]:
         reasoning._subprocess_kargs = saved
 
 
+def reasoner_version() -> str:
+    """owlready2's version and the SHA-256 of the HermiT it ships: what a cached verdict was reached with."""
+    from importlib.util import find_spec
+    spec = find_spec("owlready2")
+    if spec is None or spec.origin is None:
+        return "owlready2 missing"
+    jar = Path(spec.origin).parent / "hermit" / "HermiT.jar"
+    try:
+        return cache.key(_owlready2_version(), jar.read_bytes())
+    except OSError:
+        return cache.key(_owlready2_version(), "no HermiT.jar")
+
+
+def _owlready2_version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+    try:
+        return version("owlready2")
+    except PackageNotFoundError:
+        return "unknown"
+
+
 def _hermit(ntriples: bytes, triples: int, where: str, *, strict_datatypes: bool = False) -> ReasonerResult:
+    """HermiT's verdict on exactly these N-Triples: from the run's cache when it holds one reached by the same
+    reasoner on the same bytes (Java is not started), else HermiT's own, which is then kept (an inconsistency
+    too, reported as HermiT reported it; a failure to run is not a verdict and is not kept)."""
+    store = cache.current()
+    if store is None:
+        return _run_hermit(ntriples, triples, where, strict_datatypes=strict_datatypes)
+    entry = cache.key(reasoner_version(), "strict" if strict_datatypes else "lenient", ntriples)
+    kept = store.get("hermit", entry)
+    try:
+        verdict = json.loads(kept) if kept is not None else None
+    except ValueError:
+        verdict = None
+    if isinstance(verdict, dict) and verdict.get("consistent") is True:
+        return ReasonerResult(True, triples, 0.0, cached=True)
+    if isinstance(verdict, dict) and verdict.get("consistent") is False and isinstance(verdict.get("message"), str):
+        raise InvalidDocument(verdict["message"], file=where, hint=verdict.get("hint"))
+    try:
+        result = _run_hermit(ntriples, triples, where, strict_datatypes=strict_datatypes)
+    except InvalidDocument as inconsistent:
+        store.put("hermit", entry, json.dumps({"consistent": False, "message": inconsistent.message,
+                                               "hint": inconsistent.hint}).encode())
+        raise
+    store.put("hermit", entry, json.dumps({"consistent": True}).encode())
+    return result
+
+
+def _run_hermit(ntriples: bytes, triples: int, where: str, *, strict_datatypes: bool = False) -> ReasonerResult:
     # The data carries xsd:date and xsd:gYear literals, which are not in the OWL 2 datatype map, so HermiT is told to
     # set them aside; the ontology alone uses only the map's datatypes and is checked with `strict_datatypes`.
     import owlready2

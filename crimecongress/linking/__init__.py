@@ -8,7 +8,8 @@ The build calls `link_corpus` once, after tagging, and publishes `Linked.graphs`
 
 Pure apart from reading mappings/ (sdg.yaml, sdg-crosswalk.yaml, sdg-words.yaml, rpm-kyoto-headings.yaml,
 lineage-bands.yaml) and the sentence-embedding model that an installed package ships (`embeddings`; loaded
-offline): no clock, no network, no cache on disk.
+offline): no clock, no network. The sentence vectors may come from the build's cache on disk
+(crimecongress.cache, keyed by model and text), which gives the very bytes the model would.
 """
 from __future__ import annotations
 

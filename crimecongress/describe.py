@@ -17,6 +17,7 @@ from . import __version__
 from .dumps import packed_name
 from .errors import InvalidDocument
 from .ids import Minter
+from .prefixes import pick, table
 from .rdf.emit import new_graph
 from .rdf.namespaces import DCAT, DCTERMS, RDF, RDFS, SKOS, VOID, XSD
 from .release import ReleasedFiles
@@ -24,15 +25,11 @@ from .vocab.model import Vocabulary
 from .vocab.files import load_schema, read_mapping, schema_path, validate
 
 CATALOGUE_FILE = "catalogue.yaml"
-FOAF = Namespace("http://xmlns.com/foaf/0.1/")
-VCARD = Namespace("http://www.w3.org/2006/vcard/ns#")
-SPDX = Namespace("http://spdx.org/rdf/terms#")
+FOAF, VCARD, SPDX = (Namespace(table()[name]) for name in ("foaf", "vcard", "spdx"))
 IANA = "http://www.iana.org/assignments/media-types/"
 EU = "http://publications.europa.eu/resource/authority/"
 GZIP = URIRef(IANA + "application/gzip")
-VOCABULARIES = ("http://data.europa.eu/eli/ontology#", "http://www.w3.org/2004/02/skos/core#",
-                "http://www.w3.org/ns/prov#", "http://www.w3.org/ns/oa#", "http://purl.org/dc/terms/",
-                "http://www.w3.org/ns/org#")
+VOCABULARIES = tuple(pick(("eli", "skos", "prov", "oa", "dcterms", "org")).values())   # void:vocabulary
 
 
 @dataclass(frozen=True)
@@ -54,8 +51,8 @@ def load_record(mappings_dir: Path) -> dict:
 
 def describe(minter: Minter, counts: Counts, files: ReleasedFiles, record: dict, vocabulary: Vocabulary) -> Graph:
     graph = new_graph(minter)
-    for prefix, namespace in (("foaf", FOAF), ("vcard", VCARD), ("spdx", SPDX)):
-        graph.namespace_manager.bind(prefix, namespace)
+    for prefix, namespace in pick(("foaf", "vcard", "spdx")).items():
+        graph.namespace_manager.bind(prefix, Namespace(namespace))
     add = graph.add
     en = lambda text: Literal(" ".join(text.split()), lang="en")  # noqa: E731 -- folded YAML to one line
     catalog, dataset, service = URIRef(minter.catalog()), URIRef(minter.dataset()), URIRef(minter.sparql_service())

@@ -14,32 +14,25 @@ import gzip
 import heapq
 import json
 import zlib
-from pathlib import Path
 from typing import Iterable, Iterator, Sequence, Union
 
 import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, URIRef
 
-CONTEXT_FILE = Path(__file__).resolve().parents[1] / "ontology" / "context.jsonld"
-DEFAULT_BASE = "https://w3id.org/crime-congress/"
-_RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
-_XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+from .ids import DEFAULT_BASE
+from .prefixes import context_prefixes, load_context, pick, table  # noqa: F401 -- the release reads load_context here
+
+_RDF_TYPE = table()["rdf"] + "type"
+_XSD_STRING = table()["xsd"] + "string"
 
 # What the writers accept: an rdflib Graph, or statements already converted by `statements`.
 Statements = Union[Graph, Sequence[ox.Triple]]
 
 
-# Prefixes for Turtle output: those whose local names are plain words (document IRIs, with slashes, stay whole).
-TURTLE_PREFIXES = {
-    "uncc": "ontology#", "theme": "theme/", "instrument": "instrument/", "actor": "actor/",
-    "eli": "http://data.europa.eu/eli/ontology#", "oa": "http://www.w3.org/ns/oa#",
-    "prov": "http://www.w3.org/ns/prov#", "skos": "http://www.w3.org/2004/02/skos/core#",
-    "dcterms": "http://purl.org/dc/terms/", "org": "http://www.w3.org/ns/org#",
-    "owl": "http://www.w3.org/2002/07/owl#", "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
-    "rdfs": "http://www.w3.org/2000/01/rdf-schema#", "xsd": "http://www.w3.org/2001/XMLSchema#",
-    "void": "http://rdfs.org/ns/void#", "dcat": "http://www.w3.org/ns/dcat#", "vann": "http://purl.org/vocab/vann/",
-    "sdg": "http://metadata.un.org/sdg/", "sdgo": "http://metadata.un.org/sdg/ontology#",
-}
+# Prefixes for Turtle output, in this order: those whose local names are plain words (document IRIs, with
+# slashes, stay whole, so doc: is not among them).
+TURTLE_PREFIXES = ("uncc", "theme", "instrument", "actor", "eli", "oa", "prov", "skos", "dcterms", "org", "owl", "rdf",
+                   "rdfs", "xsd", "void", "dcat", "vann", "sdg", "sdgo")
 
 
 def statements(graph: Statements) -> Sequence[ox.Triple]:
@@ -75,7 +68,7 @@ def converted(triples: Iterable[tuple]) -> list[ox.Triple]:
 
 
 def turtle_prefixes(base: str = DEFAULT_BASE) -> dict[str, str]:
-    return {name: (base + iri if not iri.startswith("http") else iri) for name, iri in TURTLE_PREFIXES.items()}
+    return pick(TURTLE_PREFIXES, base)
 
 
 def _turtle_header(prefixes: dict[str, str]) -> list[bytes]:
@@ -192,19 +185,12 @@ def gzipped(data: bytes) -> bytes:
     return gzip.compress(data, compresslevel=6, mtime=0)
 
 
-def load_context(base: str = DEFAULT_BASE) -> dict:
-    """The published JSON-LD context, rewritten for another base IRI when one is configured."""
-    text = CONTEXT_FILE.read_text(encoding="utf-8")
-    return json.loads(text.replace(DEFAULT_BASE, base))
-
-
 class _Compactor:
     """Compacts triples with the published context: a short key per predicate, coerced values."""
 
     def __init__(self, context: dict):
         ctx = context["@context"]
-        self.prefixes = {k: v for k, v in ctx.items() if isinstance(v, str) and not k.startswith("@")
-                         and v.endswith(("#", "/"))}
+        self.prefixes = context_prefixes(context)
         self.terms: dict[str, tuple[str, dict]] = {}
         self._compacted: dict[str, str] = {}          # compact_iri is called for every statement
         for key, value in ctx.items():

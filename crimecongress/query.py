@@ -10,25 +10,12 @@ import pyoxigraph as ox
 
 from . import dumps, store
 from .errors import InputError, InvalidDocument
+from .prefixes import pick
 from .sparqltext import is_update, service_refusal
 
-# Prefixes a query may use without declaring them.
-PREFIXES = {
-    "uncc": "https://w3id.org/crime-congress/ontology#",
-    "doc": "https://w3id.org/crime-congress/doc/",
-    "theme": "https://w3id.org/crime-congress/theme/",
-    "instrument": "https://w3id.org/crime-congress/instrument/",
-    "actor": "https://w3id.org/crime-congress/actor/",
-    "eli": "http://data.europa.eu/eli/ontology#",
-    "oa": "http://www.w3.org/ns/oa#",
-    "prov": "http://www.w3.org/ns/prov#",
-    "skos": "http://www.w3.org/2004/02/skos/core#",
-    "dcterms": "http://purl.org/dc/terms/",
-    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
-    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
-    "xsd": "http://www.w3.org/2001/XMLSchema#",
-    "sdg": "http://metadata.un.org/sdg/",
-}
+# Prefixes a query may use without declaring them, in the order a CONSTRUCT answer's Turtle lists them.
+PREFIXES = pick(("uncc", "doc", "theme", "instrument", "actor", "eli", "oa", "prov", "skos", "dcterms", "rdfs", "rdf",
+                 "xsd", "sdg"))
 
 
 def open_store(build_dir: Path) -> ox.Store:

@@ -29,19 +29,18 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Iterable, Iterator
 
-from rdflib import Graph, Literal, Namespace, URIRef
+from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, PROV, RDF, SKOS
 
 from ..errors import InvalidDocument
 from ..ids import Minter, sdg, sdg_slug
 from ..model import Corpus, UnitKind
 from ..rdf.literals import decimal
-from ..rdf.namespaces import OA, bind_prefixes, uncc
+from ..rdf.namespaces import OA, SDGO, bind_prefixes, uncc
 from ..tagging.model import Evidence, Method, TagKind, Tags
 from ..vocab.files import display
 from .mappings import load_checked
 
-SDGO = Namespace("http://metadata.un.org/sdg/ontology#")
 SCHEME = URIRef("http://metadata.un.org/sdg")
 MAPPINGS_DIR = Path(__file__).resolve().parents[2] / "mappings"
 CATALOGUE_FILE = "sdg.yaml"
@@ -179,7 +178,6 @@ def sdg_graph(catalogue: SdgCatalogue, minter: Minter) -> Graph:
     published; their target says so in a skos:note."""
     graph = Graph()
     bind_prefixes(graph, minter)
-    graph.namespace_manager.bind("sdgo", SDGO, override=True, replace=True)
     graph.add((SCHEME, RDF.type, SKOS.ConceptScheme))
     title = Literal("A Knowledge Organization System for the United Nations Sustainable Development Goals", lang="en")
     graph.add((SCHEME, DCTERMS.title, title))

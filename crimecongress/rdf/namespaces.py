@@ -1,16 +1,23 @@
-"""Namespaces of the vocabularies the dataset reuses, and the project's own (which depends on the base IRI)."""
+"""Namespaces of the vocabularies the dataset reuses, and the project's own (which depends on the base IRI),
+as rdflib terms. Their names and IRIs come from the one prefix table (crimecongress.prefixes); the ones rdflib
+defines are rdflib's own (closed: a misspelt term fails), checked against the table by tests/test_prefixes.py."""
 from __future__ import annotations
 
 from rdflib import Namespace
 from rdflib.namespace import DCAT, DCTERMS, ORG, OWL, PROV, RDF, RDFS, SKOS, VOID, XSD
 
 from ..ids import Minter
+from ..prefixes import pick, table
 
-ELI = Namespace("http://data.europa.eu/eli/ontology#")
-OA = Namespace("http://www.w3.org/ns/oa#")
-VANN = Namespace("http://purl.org/vocab/vann/")
-SDG = Namespace("http://metadata.un.org/sdg/")
-SDGO = Namespace("http://metadata.un.org/sdg/ontology#")
+ELI = Namespace(table()["eli"])
+OA = Namespace(table()["oa"])
+VANN = Namespace(table()["vann"])
+SDG = Namespace(table()["sdg"])
+SDGO = Namespace(table()["sdgo"])
+
+# The prefixes bound in the rdflib graphs the stages build.
+BOUND = ("uncc", "eli", "oa", "prov", "skos", "dcterms", "org", "owl", "rdfs", "xsd", "void", "dcat", "vann", "sdg",
+         "sdgo", "doc", "theme", "instrument", "actor", "congress")
 
 __all__ = ["DCAT", "DCTERMS", "ELI", "OA", "ORG", "OWL", "PROV", "RDF", "RDFS", "SDG", "SDGO", "SKOS", "VANN", "VOID",
            "XSD", "uncc", "bind_prefixes"]
@@ -22,13 +29,7 @@ def uncc(minter: Minter) -> Namespace:
 
 
 def bind_prefixes(graph, minter: Minter) -> None:
-    """Bind the prefixes every published file uses, so Turtle stays short and stable."""
-    graph.namespace_manager.bind("uncc", uncc(minter), override=True, replace=True)
-    for prefix, namespace in (("eli", ELI), ("oa", OA), ("prov", PROV), ("skos", SKOS), ("dcterms", DCTERMS),
-                              ("org", ORG), ("owl", OWL), ("rdfs", RDFS), ("xsd", XSD), ("void", VOID),
-                              ("dcat", DCAT), ("vann", VANN), ("sdg", SDG), ("sdgo", SDGO)):
-        graph.namespace_manager.bind(prefix, namespace, override=True, replace=True)
-    base = minter.base
-    for prefix, path in (("doc", "doc/"), ("theme", "theme/"), ("instrument", "instrument/"),
-                         ("actor", "actor/"), ("congress", "congress/")):
-        graph.namespace_manager.bind(prefix, Namespace(base + path), override=True, replace=True)
+    """Bind the project's prefixes, so that a graph reads as the published files do (which take theirs from
+    crimecongress.export.TURTLE_PREFIXES)."""
+    for prefix, namespace in pick(BOUND, minter.base).items():
+        graph.namespace_manager.bind(prefix, Namespace(namespace), override=True, replace=True)

@@ -11,6 +11,7 @@ import re
 import struct
 from xml.sax.saxutils import escape
 
+from ..prefixes import table
 from .data import DCAT, DCTERMS, OWL, RDFS, SKOS, VOID, Dataset
 from .rdf import Lit
 
@@ -21,8 +22,7 @@ FAVICON_SVG = ('<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 16 16">'
                '<path fill="#fff" d="M7 3A3 3 0 0 0 7 9ZM7 3h5v1.5H7ZM7 3h1.5v10H7ZM10 3h1.5v10H10Z"/></svg>\n')
 SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
 SITEMAP_MAX = 50_000            # URLs per sitemap file (sitemaps.org 0.9)
-FOAF = "http://xmlns.com/foaf/0.1/"
-SCHEMA = "https://schema.org/"
+FOAF, SCHEMA = table()["foaf"], table()["schema"]
 IANA_MEDIA = re.compile(r"^https?://www\.iana\.org/assignments/media-types/(.+)$")
 # the inline context: no remote schema.org context to fetch, and IRIs where schema.org expects URLs
 SCHEMA_CONTEXT = {"@vocab": SCHEMA, "url": {"@type": "@id"}, "license": {"@type": "@id"},

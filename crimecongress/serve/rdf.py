@@ -17,11 +17,12 @@ from typing import Iterable, NamedTuple, Union
 import pyoxigraph as ox
 
 from ..export import inline_context
+from ..prefixes import context_prefixes, table
 
-RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
-XSD = "http://www.w3.org/2001/XMLSchema#"
+RDF, XSD = table()["rdf"], table()["xsd"]
+RDF_TYPE = RDF + "type"
 XSD_STRING = XSD + "string"
-RDF_LANGSTRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
+RDF_LANGSTRING = RDF + "langString"
 
 
 class Lit(NamedTuple):
@@ -200,8 +201,7 @@ class Compactor:
     def __init__(self, context: dict):
         ctx = context["@context"]
         self.context = ctx
-        self.prefixes = {k: v for k, v in ctx.items() if isinstance(v, str) and not k.startswith("@")
-                         and v.endswith(("#", "/"))}
+        self.prefixes = context_prefixes(context)
         self.terms: dict[str, tuple[str, dict]] = {}
         for key, value in ctx.items():
             if isinstance(value, dict) and "@id" in value:

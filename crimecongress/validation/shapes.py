@@ -8,28 +8,22 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..ids import DEFAULT_BASE
-from ..shacl_sparql import SH, compact
+from ..prefixes import pick, rebased
+from ..shacl_sparql import compact
 
 ROOT = Path(__file__).resolve().parents[2]
 SHAPES_DIR = ROOT / "shapes"
 ONTOLOGY_FILE = ROOT / "ontology" / "crimecongress.ttl"
 
 UNCC = "ontology#"          # the ontology's namespace, below the base
-NS = {
-    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#", "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
-    "xsd": "http://www.w3.org/2001/XMLSchema#", "sh": SH, "eli": "http://data.europa.eu/eli/ontology#",
-    "prov": "http://www.w3.org/ns/prov#", "skos": "http://www.w3.org/2004/02/skos/core#",
-    "oa": "http://www.w3.org/ns/oa#", "dcterms": "http://purl.org/dc/terms/",
-}
+# The prefixes of the reports, in this order; the project's own (uncc:, shape:) follow the base.
+NAMES = ("rdf", "rdfs", "xsd", "sh", "eli", "prov", "skos", "oa", "dcterms")
+NS = pick(NAMES)
 
 
 def prefixes(base: str = DEFAULT_BASE) -> dict[str, str]:
     """The prefixes used to show paths and to write the Turtle report."""
-    return {**NS, "uncc": base + UNCC, "shape": base + "shapes#"}
-
-
-def _rebased(text: str, base: str) -> str:
-    return text if base == DEFAULT_BASE else text.replace(DEFAULT_BASE, base)
+    return pick((*NAMES, "uncc", "shape"), base)
 
 
 def shape_files() -> list[Path]:
@@ -38,11 +32,11 @@ def shape_files() -> list[Path]:
 
 def shapes_texts(base: str = DEFAULT_BASE) -> tuple[tuple[str, str], ...]:
     """(file name, Turtle text) of every shapes file, rewritten for the base IRI."""
-    return tuple((path.name, _rebased(path.read_text(encoding="utf-8"), base)) for path in shape_files())
+    return tuple((path.name, rebased(path.read_text(encoding="utf-8"), base)) for path in shape_files())
 
 
 def ontology_text(base: str = DEFAULT_BASE) -> str:
-    return _rebased(ONTOLOGY_FILE.read_text(encoding="utf-8"), base)
+    return rebased(ONTOLOGY_FILE.read_text(encoding="utf-8"), base)
 
 
 def shape_source(shape: str, texts: tuple[tuple[str, str], ...],

@@ -8,8 +8,10 @@ Medians of RUNS runs, interleaved, every process started afresh (all on loopback
     query, cold         the persistent store is made first (it is removed before each run)
     query, warm         the persistent store is there: opened read-only
     oxigraph query      `oxigraph query --union-default-graph` on a copy of that store
-    serve, before       `crimecongress serve` with no usable cache: time to the first page (/) and to the first
-                        SPARQL answer (ASK {}), from the moment the process is started
+    serve, before       `crimecongress serve` with no usable cache: time to the first page (/), and in a start of
+                        its own to the first SPARQL answer (ASK {}), from the moment the process is started (a
+                        page asked for first would make the SPARQL answer wait for it: the server loads the
+                        pages' indexes at once when a page is wanted, else once its SPARQL workers are ready)
     serve, warm         the same with the store (and the page indexes) already in the cache
     oxigraph serve      `oxigraph serve-read-only` on the copy: time to its first SPARQL answer
 
@@ -75,13 +77,12 @@ def wait_for(url: str, deadline: float) -> float:
     raise RuntimeError(f"no answer from {url}")
 
 
-def serve_times(command: list[str], env: dict, page: str | None, sparql: str) -> tuple[float | None, float]:
+def first_answer(command: list[str], env: dict, url: str) -> float:
+    """Seconds from starting COMMAND to its first 200 for URL."""
     started = time.perf_counter()
     process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
-        first_page = wait_for(page, started + 60) - started if page else None
-        first_answer = wait_for(sparql, started + 60) - started
-        return first_page, first_answer
+        return wait_for(url, started + 60) - started
     finally:
         process.terminate()
         process.wait(10)
@@ -146,11 +147,10 @@ def main() -> int:
         if value is not None:
             times.setdefault(name, []).append(value)
 
-    def serve(environment: dict) -> tuple[float | None, float]:
+    def serve(environment: dict, path: str) -> float:
         port = free_port()
-        url = f"http://127.0.0.1:{port}"
-        return serve_times([str(BIN / "crimecongress"), "serve", "--build", str(build), "--port", str(port)],
-                           environment, url + "/", url + "/sparql?query=" + quote("ASK {}"))
+        return first_answer([str(BIN / "crimecongress"), "serve", "--build", str(build), "--port", str(port)],
+                            environment, f"http://127.0.0.1:{port}{path}")
 
     with tempfile.TemporaryDirectory(prefix="crimecongress-startup-") as folder:
         cache = Path(folder) / "cache"
@@ -163,7 +163,7 @@ def main() -> int:
         shutil.copytree(store.stores_dir(cache) / src.key / "db", copy)
         oxigraph = [str(BIN / "oxigraph"), "query", "--location", str(copy), "--union-default-graph",
                     "--query", QUERY, "--results-format", "csv"]
-        serve(env)                                               # makes the page indexes
+        serve(env, "/")                                          # makes the page indexes
         for _ in range(args.runs):
             note("query, before", timed(query, before))
             shutil.rmtree(store.stores_dir(cache) / src.key)
@@ -171,14 +171,12 @@ def main() -> int:
             note("query, warm", timed(query, env))
             note("oxigraph query", timed(oxigraph, env))
             for name, environment in (("before", before), ("warm", env)):
-                page, answer = serve(environment)
-                note(f"serve, {name}: first page", page)
-                note(f"serve, {name}: first SPARQL answer", answer)
+                note(f"serve, {name}: first page", serve(environment, "/"))
+                note(f"serve, {name}: first SPARQL answer", serve(environment, "/sparql?query=" + quote("ASK {}")))
             port = free_port()
-            _, answer = serve_times([str(BIN / "oxigraph"), "serve-read-only", "--location", str(copy),
-                                     "--bind", f"127.0.0.1:{port}"], env, None,
-                                    f"http://127.0.0.1:{port}/query?query=" + quote("ASK {}"))
-            note("oxigraph serve: first SPARQL answer", answer)
+            note("oxigraph serve: first SPARQL answer",
+                 first_answer([str(BIN / "oxigraph"), "serve-read-only", "--location", str(copy), "--bind",
+                               f"127.0.0.1:{port}"], env, f"http://127.0.0.1:{port}/query?query=" + quote("ASK {}")))
         print(f"medians of {args.runs} runs, {os.cpu_count()} cores")
         for name, values in times.items():
             print(f"  {name:42} {statistics.median(values):7.3f} s")

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import click
 
-from . import __version__, dumps
+from . import dumps
 from .errors import EXIT_ERROR, CrimeCongressError
 from .ids import DEFAULT_BASE, Minter
 
@@ -111,8 +111,18 @@ base_option = click.option("--base", default=DEFAULT_BASE, show_default=True, me
                            help="Base IRI of every minted identifier (must end with '/').")
 
 
+def _show_version(ctx: click.Context, param: click.Parameter, value: bool) -> None:
+    """--version, as click.version_option prints it; the version is looked up only when asked for, since
+    importlib.metadata costs every command some 17 ms to import."""
+    if value and not ctx.resilient_parsing:
+        from . import __version__
+        click.echo(f"crimecongress, version {__version__}", color=ctx.color)
+        ctx.exit()
+
+
 @click.group(cls=_Main, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
-@click.version_option(__version__, prog_name="crimecongress")
+@click.option("--version", is_flag=True, expose_value=False, is_eager=True, callback=_show_version,
+              help="Show the version and exit.")
 def main():
     """Linked data for the declarations of the UN Congresses on Crime Prevention and Criminal Justice.
 

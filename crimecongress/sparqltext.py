@@ -15,19 +15,34 @@ UPDATE_KEYWORDS = frozenset({"INSERT", "DELETE", "LOAD", "CLEAR", "CREATE", "DRO
 QUERY_KEYWORDS = frozenset({"SELECT", "ASK", "CONSTRUCT", "DESCRIBE"})
 
 _ESCAPE = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
+# A character of the class [...\u00C0-\uFFFF]: `_or_high(...)`. Written as that class, each pattern would cost
+# 2 ms to compile (the compiler fills a table entry by entry for a range in the BMP), 14 ms for the tokens below, paid
+# by every command; the range is the negated class `_HIGH` instead, tried when the class fails, without going back.
+_HIGH = r"[^\x00-\xBF\U00010000-\U0010FFFF]"
+
+
+def _or_high(chars: str) -> str:
+    return rf"(?>[{chars}]|{_HIGH})"
+
+
 # One token at a time, left to right: the first alternative that matches at a position wins, so a '#' inside a
 # string or an IRI never starts a comment and a keyword inside either is never a keyword.
 _LONG_STRING = r'"""(?:(?:"|"")?(?:[^"\\]|\\[\s\S]))*"""' + r"|'''(?:(?:'|'')?(?:[^'\\]|\\[\s\S]))*'''"
 _SHORT_STRING = r'"(?:[^"\\\n\r]|\\[^\n\r])*"' + r"|'(?:[^'\\\n\r]|\\[^\n\r])*'"
-_TOKEN = re.compile("|".join([
-    rf"(?P<string>{_LONG_STRING}|{_SHORT_STRING})",     # long strings may hold quotes; short ones end at a line
-    r'(?P<iri><[^<>"{}|^`\\\x00-\x20]*>)',
-    r"(?P<comment>#[^\n\r]*)",                           # a comment ends at \n or at \r
-    r"(?P<var>[?$][\w\u00B7\u00C0-\uFFFF]+)",
-    r"(?P<name>(?:[A-Za-z\u00C0-\uFFFF][\w.\-\u00B7\u00C0-\uFFFF]*)?:(?:[\w\u00C0-\uFFFF%\\:][\w.\-:%\\\u00B7\u00C0-\uFFFF]*)?"
-    r"|[A-Za-z_][\w\-]*)",
-    r"(?P<other>\S)",
-]))
+_PREFIX = _or_high("A-Za-z") + _or_high(r"\w.\-\u00B7") + "*"
+# The alternatives, tried in this order by `tokens`: string, IRI, comment, variable, name (a prefixed name, or a
+# keyword), any other character.
+_LONG = re.compile(_LONG_STRING)
+_SHORT = re.compile(_SHORT_STRING)
+_IRI = re.compile(r'<[^<>"{}|^`\\\x00-\x20]*>')
+_COMMENT = re.compile(r"#[^\n\r]*")
+_VAR = re.compile(r"[?$]" + _or_high(r"\w\u00B7") + "+")
+_PREFIXED = re.compile(r"(?:" + _PREFIX + ")?:(?:" + _or_high(r"\w%\\:") + _or_high(r"\w.\-:%\\\u00B7") + r"*)?")
+_KEYWORD = re.compile(r"[A-Za-z_][\w\-]*")
+_PREFIX_RUN = re.compile("(?>" + _PREFIX + ")")       # the longest name prefix at a position, never given back
+_SPACE = re.compile(r"\s+")
+_OTHER = re.compile(r"\S")
+_LINE_END = re.compile(r"[\n\r]")
 
 
 @dataclass(frozen=True)
@@ -44,12 +59,60 @@ def expand_escapes(query: str) -> str:
 
 
 def tokens(query: str) -> list[Token]:
-    """The query's tokens, comments dropped (an unterminated string or IRI falls back to single characters)."""
-    out = []
-    for match in _TOKEN.finditer(query):
-        kind = match.lastgroup
+    """The query's tokens, comments dropped (an unterminated string or IRI falls back to single characters).
+
+    The alternatives above, in their order, but in time linear in the query: a scan that failed is not
+    made again from a later position it covered. A prefixed name needs a ':' right after its prefix, so when the
+    prefix that starts at a position is not followed by one, no position inside that prefix starts one either;
+    a short string that found no end before its line's end cannot find one from a later quote of its kind on that
+    line (each such quote was escaped in the first scan, so the scans fall in step); a long string that found no
+    end is not tried again with the same quote (the rest then reads as short strings and single characters, which
+    shows more of the query as code, never less). Without this a query of 1 MiB could hold the server for hours.
+    """
+    out: list[Token] = []
+    end = len(query)
+    no_prefixed_before = -1                       # positions below this start no prefixed name
+    no_short_before = {'"': -1, "'": -1}          # ... no short string of that quote
+    no_long = {'"': False, "'": False}            # a long string of that quote found no end
+    pos = 0
+    while pos < end:
+        space = _SPACE.match(query, pos)
+        if space:
+            pos = space.end()
+            continue
+        char = query[pos]
+        match, kind = None, "other"
+        if char in "\"'":
+            if not no_long[char] and query.startswith(char * 3, pos):
+                match = _LONG.match(query, pos)
+                no_long[char] = match is None
+            if match is None and pos >= no_short_before[char]:
+                match = _SHORT.match(query, pos)
+                if match is None:
+                    line_end = _LINE_END.search(query, pos)
+                    no_short_before[char] = line_end.start() if line_end else end
+            kind = "string"
+        elif char == "<":
+            match, kind = _IRI.match(query, pos), "iri"
+        elif char == "#":
+            match, kind = _COMMENT.match(query, pos), "comment"
+        elif char in "?$":
+            match, kind = _VAR.match(query, pos), "var"
+        else:
+            kind = "name"
+            if pos >= no_prefixed_before:
+                match = _PREFIXED.match(query, pos)
+                if match is None:
+                    run = _PREFIX_RUN.match(query, pos)
+                    if run and not query.startswith(":", run.end()):
+                        no_prefixed_before = run.end()
+            if match is None:
+                match = _KEYWORD.match(query, pos)
+        if match is None:
+            match, kind = _OTHER.match(query, pos), "other"
         if kind != "comment":
             out.append(Token(kind, match.group()))
+        pos = match.end()
     return out
 
 

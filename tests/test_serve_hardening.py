@@ -343,3 +343,18 @@ def test_the_answer_cache_is_bounded_in_bytes(fixture_build):
         assert app.query_cache.used > 500_000             # it did hold answers, up to its budget
     finally:
         app.close()
+
+
+@pytest.mark.parametrize("body", ["é" * 100_000, "é." * 50_000, '"' + '\\"' * 50_000, "'" + "\\'" * 50_000,
+                                  '"""\\"' * 25_000, "a." * 50_000, ('é."\\"' * 20_000)])
+def test_reading_a_hostile_query_takes_time_linear_in_its_length(body):
+    # Each of these once took time growing with the square of its length (hours for a query of 1 MiB, held in
+    # the server's request thread before any worker or time limit); now 100,000 characters take a fraction of a
+    # second. The bound is a hundred times that, so that only the old behaviour can fail it.
+    from crimecongress.sparqltext import is_update, service_refusal
+    query = "SELECT * WHERE { ?s ?p ?o } " + body + " SERVICE <http://example.org/sparql> { ?s ?p ?o }"
+    started = time.process_time()
+    assert not is_update(query)
+    refusal = service_refusal(query)
+    assert time.process_time() - started < 20
+    assert refusal          # and the SERVICE after it is still seen

@@ -30,10 +30,10 @@ from urllib.parse import parse_qs, unquote, urlsplit
 
 import pyoxigraph as ox
 
-from .. import dumps, store
+from .. import dumps
 from ..errors import InputError
 from . import assets, discovery
-from .data import Dataset
+from .data import BuildInfo, Dataset
 from .negotiate import ALIASES, RESOURCE_FORMATS, choose, choose_resource_format, split_suffix
 from .pages import Example, Pages
 from .rdf import Blank, Lit, Prefixes, serialise
@@ -144,47 +144,138 @@ def load_examples(folder: Path) -> list[Example]:
     return examples
 
 
+@dataclass(frozen=True)
+class Site:
+    """What the pages are made from: the dataset's indexes, the search index over them, the pages and the
+    build's files."""
+
+    data: Dataset
+    search_index: SearchIndex
+    pages: Pages
+    downloads: dict[str, Path]
+
+
 class App:
+    """With `background`, the pages' indexes load in a thread of their own once the SPARQL workers are ready (they
+    need only the BuildInfo, and have the cores to themselves meanwhile), or at once when a request needs the
+    pages: it waits until they are there. `pool` is a QueryPool started already (by the server, before this
+    module's imports)."""
+
     def __init__(self, build_dir: Path, *, base: str | None = None, query_timeout: float = 10.0,
                  max_results: int = 10000, workers: int = 2, max_body: int = 1 << 20,
                  queries_dir: Path = QUERIES_DIR, cache_bytes: int = 256 << 20, query_cache_bytes: int = 64 << 20,
                  mount: str = "/", sparql: bool = True, endpoint: str | None = None,
                  worker_memory_mb: int | None = 2048, max_workers: int | None = None, per_client: int = 2,
-                 federation: frozenset[str] = frozenset()):
+                 federation: frozenset[str] = frozenset(), info: BuildInfo | None = None,
+                 pool: QueryPool | None = None, background: bool = False):
         self.build_dir = Path(build_dir)
-        self.data = Dataset(self.build_dir, base)
-        self.base = self.data.base
+        self.info = info or BuildInfo.read(self.build_dir, base)
+        self.base = self.info.base
         self.mount = mount
         self.max_body = max_body
-        self.search_index = SearchIndex(self.data)
-        self.resolver = Resolver(self.data)
+        self.endpoint = endpoint
         self.examples = load_examples(Path(queries_dir))
-        self.pages = Pages(self.data, self.search_index, self.examples, mount, endpoint)
-        self.downloads = self._downloads()
-        self.pages.downloads = set(self.downloads)
-        self.pages.figure_titles = _figure_titles(self.downloads)
         self.cache = ByteCache(cache_bytes)
         self.query_cache = SizedCache(query_cache_bytes)
         self.federation = frozenset(federation)   # SERVICE endpoints the operator allows (none: federation off)
         self.static_links = False       # True when writing the static site: link to the files themselves
         # JSON-LD answers carry the context inline, so that they read offline; the static site names its URL
-        self.context_ref = self.data.context["@context"]
-        self.pool = None
-        if sparql:
+        self.context_ref = self.info.context["@context"]
+        self._site: Site | None = None
+        self.failure: BaseException | None = None     # why the pages could not be loaded
+        self._loaded = threading.Event()
+        self._wanted = threading.Event()              # a request waits for the pages: load them now
+        self._workers_ready = threading.Event()
+        self._workers_ok = False
+        self._resolver: Resolver | None = None
+        self._resolver_lock = threading.Lock()
+        if not background:
+            self._load()
+            if self.failure is not None:
+                raise self.failure
+        self.pool = pool
+        if sparql and pool is None:
             self.pool = QueryPool(self.sparql_config(), workers=workers, max_workers=max_workers,
                                   per_client=per_client, timeout=query_timeout, max_results=max_results,
                                   memory_mb=worker_memory_mb)
+        if background:
+            threading.Thread(target=self._load_when_wanted, name="pages", daemon=True).start()
 
     def sparql_config(self) -> dict:
-        # The workers open the build's persistent store read-only. It is made here, the first time the build is
-        # served, since the bulk loader needs more memory than a worker may have (crimecongress.store); without a
-        # usable cache directory the workers load the dump into memory, void.ttl into its graph.
-        void_graph = self.data.minter.graph("void")
-        source = store.source(self.build_dir, void_graph)
-        folder = store.ensure(source)
-        return {"store": str(folder) if folder else None, "nquads": str(source.dump),
-                "extra": [(str(source.void), void_graph)] if source.void else [], "context": self.data.context,
-                "prefixes": self.data.prefixes.mapping, "federation": sorted(self.federation)}
+        return self.info.sparql_config(self.federation)
+
+    def _load(self) -> None:
+        try:
+            data = Dataset(self.build_dir, info=self.info)
+            search_index = SearchIndex(data)
+            pages = Pages(data, search_index, self.examples, self.mount, self.endpoint)
+            downloads = self._downloads()
+            pages.downloads = set(downloads)
+            pages.figure_titles = _figure_titles(downloads)
+            data.documents             # what the home page and the lists start from
+            self._site = Site(data, search_index, pages, downloads)
+        except BaseException as error:   # handed to whoever waits for the pages
+            self.failure = error
+        finally:
+            self._loaded.set()
+
+    def _load_when_wanted(self) -> None:
+        if self.pool is not None:
+            threading.Thread(target=self._wait_workers, name="workers", daemon=True).start()
+            self._wanted.wait()
+        self._load()
+
+    def _wait_workers(self) -> None:
+        # the one caller of pool.wait_ready: of two threads waiting on a worker's pipe, the one that does not read
+        # its message would wait out the whole time limit
+        self._workers_ok = self.pool.wait_ready()
+        self._workers_ready.set()
+        self._wanted.set()
+
+    def wait_workers(self, timeout: float | None = None) -> bool:
+        """(With `background`) True once the SPARQL workers have loaded the store; False when they failed."""
+        return self._workers_ready.wait(timeout) and self._workers_ok
+
+    def wait_loaded(self, timeout: float | None = None) -> bool:
+        """True once the pages are ready; False when they failed (see `failure`) or the time ran out."""
+        return self._loaded.wait(timeout) and self.failure is None
+
+    def warm(self) -> None:
+        """Build what is otherwise built by the first request that needs it: the search and resolver indexes."""
+        if self.wait_loaded():
+            self.search_index.warm()
+            self.resolver
+
+    def site(self) -> Site:
+        if not self._loaded.is_set():
+            self._wanted.set()
+            self._loaded.wait()
+        if self.failure is not None:
+            raise self.failure
+        return self._site
+
+    @property
+    def data(self) -> Dataset:
+        return self.site().data
+
+    @property
+    def pages(self) -> Pages:
+        return self.site().pages
+
+    @property
+    def search_index(self) -> SearchIndex:
+        return self.site().search_index
+
+    @property
+    def downloads(self) -> dict[str, Path]:
+        return self.site().downloads
+
+    @property
+    def resolver(self) -> Resolver:
+        with self._resolver_lock:           # made once, by the first request (or warm) that needs it
+            if self._resolver is None:
+                self._resolver = Resolver(self.data)
+            return self._resolver
 
     def close(self) -> None:
         if self.pool:

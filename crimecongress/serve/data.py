@@ -18,29 +18,23 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from .. import __version__, dumps
+from .. import dumps, store
 from ..cachedir import default_cache_dir
 from ..errors import InputError
 from ..fileio import write_atomic
 from ..ids import DEFAULT_BASE, Minter
+from ..prefixes import pick, table
 from ..store import build_base, digest_of
 from . import rdf
 from .rdf import RDF_TYPE, XSD_STRING, Compactor, Lit, Prefixes, Term, Triple, from_ox, sort_key
 
-RDFS = "http://www.w3.org/2000/01/rdf-schema#"
-SKOS = "http://www.w3.org/2004/02/skos/core#"
-DCTERMS = "http://purl.org/dc/terms/"
-ELI = "http://data.europa.eu/eli/ontology#"
-OA = "http://www.w3.org/ns/oa#"
-PROV = "http://www.w3.org/ns/prov#"
-OWL = "http://www.w3.org/2002/07/owl#"
-VOID = "http://rdfs.org/ns/void#"
-DCAT = "http://www.w3.org/ns/dcat#"
-XSD = "http://www.w3.org/2001/XMLSchema#"
+_NS = table()
+RDFS, SKOS, DCTERMS, ELI = _NS["rdfs"], _NS["skos"], _NS["dcterms"], _NS["eli"]
+OA, PROV, OWL, VOID, DCAT, XSD = _NS["oa"], _NS["prov"], _NS["owl"], _NS["void"], _NS["dcat"], _NS["xsd"]
 
-EXTRA_PREFIXES = {"rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#", "vann": "http://purl.org/vocab/vann/",
-                  "foaf": "http://xmlns.com/foaf/0.1/", "schema": "https://schema.org/",
-                  "sh": "http://www.w3.org/ns/shacl#", "dcat": DCAT, "void": VOID}
+# What the pages and answers may shorten beyond the build's JSON-LD context, which gives the rest: the names
+# the ontology, the shapes and the catalogue use. (The Turtle files' theme:, actor:... are not among them.)
+EXTRA_PREFIXES = pick(("rdf", "vann", "foaf", "schema", "sh", "dcat", "void"))
 UNIT_CLASSES = ("Paragraph", "Subparagraph", "Item", "PreambleParagraph", "Heading", "Footnote", "Formula",
                 "MappingEntry")
 DOCUMENT_CLASSES = ("Declaration", "PlanOfAction", "CongressReport", "Compilation",
@@ -92,17 +86,54 @@ class Evidence:
         return tuple(dict.fromkeys(q.exact for q in self.quotes))
 
 
+@dataclass(frozen=True)
+class BuildInfo:
+    """What serving a build needs before its indexes, read in milliseconds: its base, the JSON-LD context and the
+    prefixes. It is all the SPARQL workers need, so the endpoint can start while the indexes load."""
+
+    build_dir: Path
+    dump: Path                 # dataset.nq(.gz)
+    base: str
+    minter: Minter
+    context: dict
+    compactor: Compactor
+    prefixes: Prefixes
+
+    @classmethod
+    def read(cls, build_dir: Path, base: str | None = None) -> "BuildInfo":
+        build_dir = Path(build_dir)
+        dump = dumps.find(build_dir, dumps.QUADS)
+        if dump is None:
+            raise InputError("no dataset.nq.gz: run `crimecongress build` first",
+                             file=dumps.display_name(build_dir), hint="or pass --build DIR")
+        base = base or build_base(build_dir) or DEFAULT_BASE
+        context = _context(build_dir, base)
+        compactor = Compactor(context)
+        return cls(build_dir, dump, base, Minter(base), context, compactor,
+                   Prefixes({**EXTRA_PREFIXES, **compactor.prefixes}))
+
+    def sparql_config(self, federation: frozenset[str] = frozenset()) -> dict:
+        """What the SPARQL workers are started with. They open the build's persistent store read-only; it is
+        made here, the first time the build is served, since the bulk loader needs more memory than a worker
+        may have (crimecongress.store); without a usable cache directory the workers load the dump into
+        memory, void.ttl into its graph."""
+        void_graph = self.minter.graph("void")
+        source = store.source(self.build_dir, void_graph)
+        folder = store.ensure(source)
+        return {"store": str(folder) if folder else None, "nquads": str(source.dump),
+                "extra": [(str(source.void), void_graph)] if source.void else [], "context": self.context,
+                "prefixes": self.prefixes.mapping, "federation": sorted(federation)}
+
+
 class Dataset:
     """Indexes over every triple of the published dataset (all named graphs merged, plus the VoID file)."""
 
-    def __init__(self, build_dir: Path, base: str | None = None):
+    def __init__(self, build_dir: Path, base: str | None = None, info: BuildInfo | None = None):
         self.build_dir = Path(build_dir)
-        nq = dumps.find(self.build_dir, dumps.QUADS)
-        if nq is None:
-            raise InputError("no dataset.nq.gz: run `crimecongress build` first",
-                             file=dumps.display_name(self.build_dir), hint="or pass --build DIR")
-        self.base = base or build_base(self.build_dir) or DEFAULT_BASE
-        self.minter = Minter(self.base)
+        info = info or BuildInfo.read(self.build_dir, base)
+        nq = info.dump
+        self.base = info.base
+        self.minter = info.minter
         self.uncc = self.minter.term("")
         self.out: dict[Term, list[tuple[str, Term]]] = {}
         self.inc: dict[str, list[tuple[Term, str]]] = {}
@@ -117,9 +148,9 @@ class Dataset:
             if cache:
                 cache.save((self.out, self.inc, self.subjects))
         self.triple_count = sum(len(v) for v in self.out.values())
-        self.context = _context(self.build_dir, self.base)
-        self.compactor = Compactor(self.context)
-        self.prefixes = Prefixes({**EXTRA_PREFIXES, **self.compactor.prefixes})
+        self.context = info.context
+        self.compactor = info.compactor
+        self.prefixes = info.prefixes
         self._labels: dict[str, str] = {}
 
     def _read_build(self, nq: Path, nt: Path | None, void: Path) -> None:
@@ -493,8 +524,8 @@ class Dataset:
 
     @cached_property
     def themes(self) -> list[str]:
-        concepts = {s for s in self.subjects if SKOS + "Concept" in self.types(s)
-                    and s.startswith(self.base + "theme/")}
+        prefix = self.base + "theme/"       # looked at first: the types of every subject cost 80 ms
+        concepts = {s for s in self.subjects if s.startswith(prefix) and SKOS + "Concept" in self.types(s)}
         concepts |= {o for _, _, o in self._all(self.term("theme")) if isinstance(o, str)}
         return sorted(concepts, key=lambda c: self.label(c).lower())
 
@@ -577,6 +608,7 @@ class IndexCache:
         try:
             # the code that makes the indexes is part of the key too: a changed reader never meets old ones
             code = hashlib.sha256(Path(__file__).read_bytes() + Path(rdf.__file__).read_bytes()).hexdigest()
+            from .. import __version__      # read on first use: importlib.metadata is slow to import
             parts = [__version__, str(INDEX_FORMAT), code, dump.name, digest_of(build_dir, dump),
                      str(dump.stat().st_size)]
             if void is not None:

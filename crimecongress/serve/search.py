@@ -1,4 +1,4 @@
-"""Full-text search over the units' texts: an inverted index built at start-up, BM25 ranking.
+"""Full-text search over the units' texts: an inverted index built on first use, BM25 ranking.
 
 A query is words and "quoted phrases". A word matches itself and, from four letters on, the words it begins
 (`traffick` finds trafficking, traffickers); plural and simple inflections are folded. Every word must match
@@ -9,6 +9,7 @@ from __future__ import annotations
 import html
 import math
 import re
+import threading
 from bisect import bisect_left
 from dataclasses import dataclass
 from functools import lru_cache
@@ -54,43 +55,73 @@ class Results:
     terms: list[str]
 
 
+@dataclass(frozen=True)
+class Index:
+    units: list[str]
+    texts: list[str]
+    flat: list[str]            # the words of each text, lower case, one space apart
+    lengths: list[int]
+    weights: list[float]
+    postings: dict[str, dict[int, int]]
+    vocabulary: list[str]      # the postings' words, sorted
+    average: float
+
+
+def build_index(data: Dataset) -> Index:
+    text_p = data.term("text")
+    units: list[str] = []
+    texts: list[str] = []
+    flat: list[str] = []
+    lengths: list[int] = []
+    weights: list[float] = []
+    postings: dict[str, dict[int, int]] = {}
+    for doc in data.documents:
+        for unit in data.units_of.get(doc, ()):
+            text = data.text(unit, text_p)
+            if not text:
+                continue
+            n = len(units)
+            units.append(unit)
+            texts.append(text)
+            flat.append(" ".join(WORD.findall(text.lower())))
+            words = [fold(w) for w in WORD.findall(text)]
+            lengths.append(len(words))
+            weights.append(KIND_WEIGHT.get(data.unit_kind(unit) or "", 0.7))
+            for w in words:
+                bucket = postings.setdefault(w, {})
+                bucket[n] = bucket.get(n, 0) + 1
+    average = (sum(lengths) / len(lengths)) if lengths else 1.0
+    return Index(units, texts, flat, lengths, weights, postings, sorted(postings), average)
+
+
 class SearchIndex:
+    """The index is built by the first search (or `warm`), not at start-up: the server answers before it."""
+
     def __init__(self, data: Dataset):
         self.data = data
-        text_p = data.term("text")
-        self.units: list[str] = []
-        self.texts: list[str] = []
-        self.flat: list[str] = []          # the words of each text, lower case, one space apart
-        self.lengths: list[int] = []
-        self.weights: list[float] = []
-        postings: dict[str, dict[int, int]] = {}
-        for doc in data.documents:
-            for unit in data.units_of.get(doc, ()):
-                text = data.text(unit, text_p)
-                if not text:
-                    continue
-                n = len(self.units)
-                self.units.append(unit)
-                self.texts.append(text)
-                self.flat.append(" ".join(WORD.findall(text.lower())))
-                words = [fold(w) for w in WORD.findall(text)]
-                self.lengths.append(len(words))
-                self.weights.append(KIND_WEIGHT.get(data.unit_kind(unit) or "", 0.7))
-                for w in words:
-                    bucket = postings.setdefault(w, {})
-                    bucket[n] = bucket.get(n, 0) + 1
-        self.postings = postings
-        self.vocabulary = sorted(postings)
-        self.average = (sum(self.lengths) / len(self.lengths)) if self.lengths else 1.0
+        self._index: Index | None = None
+        self._lock = threading.Lock()
+
+    @property
+    def index(self) -> Index:
+        with self._lock:
+            if self._index is None:
+                self._index = build_index(self.data)
+            return self._index
+
+    def warm(self) -> None:
+        self.index
 
     def expand(self, term: str) -> dict[str, float]:
         """Index words a query word stands for, with a weight: itself 1.0, longer words it begins 0.7."""
+        index = self.index
         folded = fold(term)
-        found = {folded: 1.0} if folded in self.postings else {}
+        found = {folded: 1.0} if folded in index.postings else {}
         if len(folded) >= 4:
-            i = bisect_left(self.vocabulary, folded)
-            while i < len(self.vocabulary) and self.vocabulary[i].startswith(folded):
-                found.setdefault(self.vocabulary[i], 0.7)
+            vocabulary = index.vocabulary
+            i = bisect_left(vocabulary, folded)
+            while i < len(vocabulary) and vocabulary[i].startswith(folded):
+                found.setdefault(vocabulary[i], 0.7)
                 i += 1
         return found
 
@@ -102,25 +133,26 @@ class SearchIndex:
             list(dict.fromkeys(w.lower() for w in words))
         if not terms:
             return Results([], 0, False, [])
+        index = self.index
         expansions = [self.expand(t) for t in terms]
-        n_units = len(self.units)
+        n_units = len(index.units)
         scores: dict[int, float] = {}
         matched_terms: dict[int, int] = {}
         for variants in expansions:
             seen: set[int] = set()
             for word, weight in variants.items():
-                bucket = self.postings[word]
+                bucket = index.postings[word]
                 idf = math.log(1 + (n_units - len(bucket) + 0.5) / (len(bucket) + 0.5))
                 for unit, tf in bucket.items():
-                    norm = tf * (K1 + 1) / (tf + K1 * (1 - B + B * self.lengths[unit] / self.average))
+                    norm = tf * (K1 + 1) / (tf + K1 * (1 - B + B * index.lengths[unit] / index.average))
                     scores[unit] = scores.get(unit, 0.0) + weight * idf * norm
                     seen.add(unit)
             for unit in seen:
                 matched_terms[unit] = matched_terms.get(unit, 0) + 1
         lowered = [p.lower() for p in phrases]
         candidates = {u: s for u, s in scores.items()
-                      if all(p in self.texts[u].lower() for p in lowered)
-                      and (within is None or self.units[u] in within)}
+                      if all(p in index.texts[u].lower() for p in lowered)
+                      and (within is None or index.units[u] in within)}
         complete = {u: s for u, s in candidates.items() if matched_terms[u] == len(terms)}
         partial = not complete and bool(candidates)
         pool = complete or candidates
@@ -128,12 +160,12 @@ class SearchIndex:
         together = " ".join(w.lower() for w in WORD.findall(query)) if len(terms) > 1 else None
 
         def rank(u: int) -> tuple:
-            boost = 1.5 if together and together in self.flat[u] else 1.0
-            return (-(pool[u] * self.weights[u] * boost + matched_terms[u]), self.units[u])
+            boost = 1.5 if together and together in index.flat[u] else 1.0
+            return (-(pool[u] * index.weights[u] * boost + matched_terms[u]), index.units[u])
 
         ranked = sorted(pool, key=rank)
         marks = {w for variants in expansions for w in variants}
-        hits = [Hit(self.units[u], round(pool[u], 3), self.texts[u], highlight(self.texts[u], marks, phrases))
+        hits = [Hit(index.units[u], round(pool[u], 3), index.texts[u], highlight(index.texts[u], marks, phrases))
                 for u in ranked[offset: offset + limit]]
         return Results(hits, len(pool), partial, terms)
 

@@ -1,5 +1,9 @@
 """HTTP/1.1 on the standard library's ThreadingHTTPServer: one thread per connection, keep-alive, a limit on
-request bodies (413), then the App does the rest."""
+request bodies (413), then the App does the rest.
+
+Start-up order, so that SPARQL answers as soon as a worker has opened the store: bind the port, start the
+SPARQL workers (they need only the BuildInfo), import the pages' modules while they start, then serve; the
+pages' indexes load meanwhile in a thread, and a page asked for before they are there waits for them."""
 from __future__ import annotations
 
 import re
@@ -12,10 +16,14 @@ import time
 import traceback
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Callable
+from typing import TYPE_CHECKING, Callable
 
 from ..errors import CrimeCongressError
-from .app import App, Request, Response
+from .data import BuildInfo
+from .sparql import QueryPool
+
+if TYPE_CHECKING:
+    from .app import App, Response
 
 TEXT = "text/plain; charset=utf-8"
 
@@ -80,6 +88,7 @@ class Handler(BaseHTTPRequestHandler):
             return True
 
     def _serve(self) -> None:
+        from .app import Request, Response      # loaded by run() before the first request is read
         app: App = self.server.app
         started = time.perf_counter()
         if self.headers.get("Transfer-Encoding") is not None:
@@ -139,44 +148,72 @@ def run(build: Path, *, host: str = "127.0.0.1", port: int = 8080, base: str | N
         per_client: int = 2, query_cache_mb: int = 64, worker_memory_mb: int | None = 2048,
         federation: frozenset[str] = frozenset(), trust_proxy: bool = False,
         log: Callable[[str], None] | None = None, announce: Callable[[str], None] = print) -> None:
-    """Bind the port, load build/, start the query workers, and serve until interrupted (Ctrl-C, SIGTERM)."""
+    """Bind the port, start the query workers, load build/, and serve until interrupted (Ctrl-C, SIGTERM)."""
     started = time.perf_counter()
     try:
         server = Server((host, port), None, log=log, trust_proxy=trust_proxy)
     except OSError as error:
         raise CrimeCongressError(f"cannot listen on {host}:{port}: {error.strerror}",
                                  hint="choose another --port, or --port 0 for any free one") from None
-    app = None
+    app = pool = None
     try:
+        info = BuildInfo.read(build, base)
+        pool = QueryPool(info.sparql_config(federation), workers=workers, max_workers=max_workers,
+                         per_client=per_client, timeout=query_timeout, max_results=max_results,
+                         memory_mb=worker_memory_mb)
+        from .app import App                    # the pages' modules: imported while the workers start
         app = server.app = App(build, base=base, query_timeout=query_timeout, max_results=max_results,
                                workers=workers, max_workers=max_workers, per_client=per_client,
                                query_cache_bytes=query_cache_mb << 20, worker_memory_mb=worker_memory_mb,
-                               federation=federation)
-        announce(f"crimecongress serve: {app.data.triple_count} triples, {len(app.data.documents)} documents, "
-                 f"base {app.base} mapped onto {server.url} (ready in {time.perf_counter() - started:.2f} s; "
-                 f"SPARQL workers loading; federation {'to ' + ', '.join(sorted(federation)) if federation else 'off'})")
-        announce(f"listening on {server.url}")
-        sys.stdout.flush()
-        if app.pool is not None:
-            threading.Thread(target=_announce_workers, args=(app, started, announce), daemon=True).start()
+                               federation=federation, info=info, pool=pool, background=True)
+        said = threading.Event()                # the first two lines are out: the workers' line comes after them
+        threading.Thread(target=_announce, args=(app, server, started, federation, announce, said),
+                         daemon=True).start()
+        threading.Thread(target=_announce_workers, args=(app, started, announce, said), daemon=True).start()
         if threading.current_thread() is threading.main_thread():
             signal.signal(signal.SIGTERM, _stop)
         try:
             server.serve_forever(poll_interval=0.25)
         except KeyboardInterrupt:
             pass
+        if app.failure is not None:             # the pages could not be loaded: stopped, and why
+            raise app.failure
     finally:
         server.server_close()
         if app is not None:
             app.close()
+        elif pool is not None:
+            pool.close()
 
 
-def _announce_workers(app: App, started: float, announce: Callable[[str], None]) -> None:
+def _announce(app: App, server: Server, started: float, federation: frozenset[str],
+              announce: Callable[[str], None], said: threading.Event) -> None:
+    """Say when the pages are ready, then (once the workers are ready too: they have the cores first) build the
+    search and resolver indexes; stop the server when the pages cannot be loaded."""
+    if not app.wait_loaded():
+        said.set()
+        server.shutdown()
+        return
+    announce(f"crimecongress serve: {app.data.triple_count} triples, {len(app.data.documents)} documents, "
+             f"base {app.base} mapped onto {server.url} (ready in {time.perf_counter() - started:.2f} s; "
+             f"SPARQL workers loading; federation {'to ' + ', '.join(sorted(federation)) if federation else 'off'})")
+    announce(f"listening on {server.url}")
+    sys.stdout.flush()
+    said.set()
+    if app.pool is not None:
+        app.wait_workers()
+    app.warm()
+
+
+def _announce_workers(app: App, started: float, announce: Callable[[str], None], said: threading.Event) -> None:
     """Say when the SPARQL workers have loaded the store (queries before that wait for them)."""
-    if app.pool.wait_ready():
-        unsandboxed = {w.unsandboxed for w in app.pool.ready_workers() if w.unsandboxed}
-        note = f"; no network sandbox: {', '.join(sorted(unsandboxed))}" if unsandboxed else ""
-        announce(f"SPARQL workers ready ({app.pool.min_workers}, in {time.perf_counter() - started:.2f} s{note})")
+    if app.wait_workers():
+        ready = time.perf_counter() - started
+        said.wait()
+        if app.failure is None:
+            unsandboxed = {w.unsandboxed for w in app.pool.ready_workers() if w.unsandboxed}
+            note = f"; no network sandbox: {', '.join(sorted(unsandboxed))}" if unsandboxed else ""
+            announce(f"SPARQL workers ready ({app.pool.min_workers}, in {ready:.2f} s{note})")
 
 
 def _stop(signum, frame) -> None:

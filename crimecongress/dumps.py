@@ -4,20 +4,21 @@ The build writes them gzipped (`dataset.nq.gz`, `dataset.ttl.gz`, `dataset.jsonl
 no committed file grows past what a git host takes, whatever texts are added. Their public addresses stay those of
 the plain files (`/dataset/dataset.nq`, ...): the server and the static site hand them out uncompressed, or as
 they are with `Content-Encoding: gzip` to a client that takes it. A directory that holds the plain file (a build
-made by hand, or unpacked with `gunzip -k`) is read as well; the gzipped one wins when both are there.
+made by hand, or unpacked with `gunzip -k`) is read as well; the gzipped one wins when both are there. The
+build's MANIFEST.sha256 lists every file with its SHA-256 (`listed_digests`).
 """
 from __future__ import annotations
 
 import gzip
 import shutil
 import tempfile
-from contextlib import contextmanager
 from pathlib import Path
-from typing import BinaryIO, Iterator
+from typing import BinaryIO
 
 import pyoxigraph as ox
 
 QUADS = "dataset.nq"
+MANIFEST = "MANIFEST.sha256"
 # the whole dataset in each format, by the name of its plain (uncompressed) file
 WHOLE = ("dataset.nt", "dataset.ttl", "dataset.jsonld", "dataset.nq")
 
@@ -58,15 +59,28 @@ def load_quads(store: ox.Store, path: Path) -> None:
         store.bulk_load(path=str(path), format=ox.RdfFormat.N_QUADS)
 
 
-@contextmanager
-def plain_file(path: Path) -> Iterator[Path]:
-    """A plain file with the dump's bytes, for readers that need to seek or map it: the file itself when it is
-    not compressed, else a temporary copy unpacked beside the system's other temporary files (removed after)."""
+def mappable(path: Path) -> BinaryIO:
+    """The dump's plain bytes as an open file that can be mapped or read twice: the dump itself, or for a gzipped
+    one an anonymous temporary copy (gone when it is closed or the process ends)."""
     if Path(path).suffix != ".gz":
-        yield Path(path)
-        return
-    with tempfile.TemporaryDirectory(prefix="crimecongress-dump-") as folder:
-        target = Path(folder) / Path(path).stem
-        with gzip.open(path, "rb") as source, target.open("wb") as out:
-            shutil.copyfileobj(source, out, 1 << 20)
-        yield target
+        return open(path, "rb")
+    copy = tempfile.TemporaryFile(prefix="crimecongress-dump-")
+    with gzip.open(path, "rb") as source:
+        shutil.copyfileobj(source, copy, 1 << 20)
+    copy.flush()
+    copy.seek(0)
+    return copy
+
+
+def listed_digests(build_dir: Path) -> dict[str, str] | None:
+    """The build's MANIFEST.sha256: file name -> SHA-256; None when there is no manifest. An unreadable one
+    raises OSError or UnicodeDecodeError, for the caller to report as it must."""
+    manifest = Path(build_dir) / MANIFEST
+    if not manifest.is_file():
+        return None
+    listed = {}
+    for line in manifest.read_text(encoding="utf-8").splitlines():
+        digest, separator, name = line.partition("  ")
+        if separator:
+            listed[name.strip()] = digest.strip()
+    return listed

@@ -28,7 +28,6 @@ from . import dumps
 from .cachedir import default_cache_dir
 
 FORMAT = 1                 # raise when what goes into a store changes
-MANIFEST = "MANIFEST.sha256"
 UNUSED_FOR = 30 * 86400    # seconds after which a store nobody opened is removed
 STALE_MAKING = 3600        # seconds after which a half-made store (its maker died) is removed
 
@@ -46,15 +45,13 @@ class Source:
 
 def digest_of(build_dir: Path, path: Path) -> str:
     """The file's SHA-256 as MANIFEST.sha256 lists it, else computed from its bytes."""
-    manifest = Path(build_dir) / MANIFEST
     name = Path(path).relative_to(build_dir).as_posix()
     try:
-        for line in manifest.read_text(encoding="utf-8").splitlines():
-            digest, _, listed = line.partition("  ")
-            if listed == name and len(digest) == 64:
-                return digest
+        digest = (dumps.listed_digests(build_dir) or {}).get(name, "")
     except (OSError, UnicodeDecodeError):
-        pass
+        digest = ""
+    if len(digest) == 64:
+        return digest
     with open(path, "rb") as handle:
         return hashlib.file_digest(handle, "sha256").hexdigest()
 

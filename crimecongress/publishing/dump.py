@@ -9,10 +9,8 @@ from __future__ import annotations
 import hashlib
 import mmap
 import os
-import shutil
-import tempfile
 from pathlib import Path
-from typing import BinaryIO, Callable, Iterable
+from typing import Callable, Iterable
 
 import pyoxigraph as ox
 
@@ -46,14 +44,8 @@ class GraphData:
 
 def _check_manifest(build_dir: Path, dump: Path) -> None:
     """If the build has a checksum manifest, the dump must match it: never publish a half-written build."""
-    manifest = build_dir / "MANIFEST.sha256"
-    if not manifest.is_file():
-        return
-    listed = {}
-    for line in manifest.read_text(encoding="utf-8").splitlines():
-        digest, _, name = line.partition("  ")
-        listed[name.strip()] = digest.strip()
-    if dump.name not in listed:
+    listed = dumps.listed_digests(build_dir)
+    if not listed or dump.name not in listed:
         return
     sha = hashlib.sha256()
     with dump.open("rb") as handle:
@@ -119,7 +111,7 @@ def _read_dataset(build_dir: Path) -> tuple[GraphData, ...]:
         raise InputError("no dataset.nq.gz here", file=str(build_dir),
                          hint="run `crimecongress build` first, or give the build directory with --build")
     _check_manifest(build_dir, dump)
-    unpacked = _plain_copy(dump)
+    unpacked = dumps.mappable(dump)
     runs: dict[bytes, list[list[int]]] = {}        # graph -> [[start, end, lines], ...]
     with open(unpacked.fileno(), "rb", closefd=False) as handle:
         position, suffix, current = 0, None, None
@@ -173,19 +165,6 @@ def _read_dataset(build_dir: Path) -> tuple[GraphData, ...]:
         graphs.append(GraphData(iri, None, sum(run[2] for run in where), loader=loader(raw, where)))
     graphs.sort(key=lambda g: _graph_order(g.iri))
     return tuple(graphs)
-
-
-def _plain_copy(dump: Path) -> BinaryIO:
-    """The dump's plain bytes as an open file that can be mapped: the dump itself, or for a gzipped one an
-    anonymous temporary file (gone when it is closed or the process ends)."""
-    if dump.suffix != ".gz":
-        return dump.open("rb")
-    copy = tempfile.TemporaryFile(prefix="crimecongress-publish-")
-    with dumps.open_plain(dump) as source:
-        shutil.copyfileobj(source, copy, 1 << 20)
-    copy.flush()
-    copy.seek(0)
-    return copy
 
 
 def checked_ntriples(data: GraphData, dump_name: str = "dataset.nq") -> bytes:

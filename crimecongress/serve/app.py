@@ -285,11 +285,9 @@ class App:
         """URL path -> file, for every file of the build (never anything else: no path from a request ever
         reaches the file system)."""
         root = self.build_dir.resolve()
-        files = []
-        manifest = root / "MANIFEST.sha256"
-        if manifest.is_file():
-            files = [line.split("  ", 1)[1] for line in manifest.read_text(encoding="utf-8").splitlines()
-                     if "  " in line] + ["MANIFEST.sha256"]
+        listed = dumps.listed_digests(root)
+        if listed is not None:
+            files = [*listed, dumps.MANIFEST]
         else:
             files = [str(p.relative_to(root)) for p in root.rglob("*") if p.is_file()
                      and not any(part.startswith(".") or part == "site" for part in p.relative_to(root).parts)]

@@ -20,7 +20,7 @@ import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, URIRef
 
 from .ids import DEFAULT_BASE
-from .prefixes import context_prefixes, load_context, pick, table  # noqa: F401 -- the release reads load_context here
+from .prefixes import context_prefixes, pick, table
 
 _RDF_TYPE = table()["rdf"] + "type"
 _XSD_STRING = table()["xsd"] + "string"

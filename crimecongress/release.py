@@ -18,9 +18,10 @@ import pyoxigraph as ox
 
 from .corpus.catalogue import DocumentFacts
 from .export import (JsonLdParts, Statements, TurtleParts, converted, gzipped, gzipped_lines, jsonld,
-                     load_context, merged_lines, ntriples, parse_ntriples, quad_lines, statements, subject_chunks,
+                     merged_lines, ntriples, parse_ntriples, quad_lines, statements, subject_chunks,
                      turtle)
 from .ids import Minter
+from .prefixes import load_context
 from .model import Document
 from .tagging.model import Tag
 from .validation import Data

@@ -15,7 +15,8 @@ from pathlib import Path
 from rdflib import Literal, URIRef
 
 from crimecongress.corpus.catalogue import DocumentFacts
-from crimecongress.export import gzipped, jsonld, load_context, nquads, ntriples, turtle
+from crimecongress.export import gzipped, jsonld, nquads, ntriples, turtle
+from crimecongress.prefixes import load_context
 from crimecongress.ids import Minter, sdg
 from crimecongress.model import Document, Manifestation, SourceSpan, Unit, UnitKind
 from crimecongress.rdf.emit import document_graph, new_graph

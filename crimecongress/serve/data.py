@@ -647,5 +647,5 @@ def _context(build_dir: Path, base: str) -> dict:
     path = build_dir / "context.jsonld"
     if path.is_file():
         return json.loads(path.read_text(encoding="utf-8"))
-    from ..export import load_context
+    from ..prefixes import load_context
     return load_context(base)

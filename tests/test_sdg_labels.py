@@ -10,11 +10,10 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
-import yaml
 
-from crimecongress.ids import DEFAULT as MINTER
 from crimecongress.linking.sdg import load_catalogue
-from graded_labels import alternating_halves, check_grades, seeded_draw
+from graded_labels import (alternating_halves, assert_every_document_labelled, check_grades, labelled_units,
+                           read_labels, seeded_draw, unit_iri, units_by_iri)
 
 LABELS = Path(__file__).resolve().parent / "fixtures" / "sdg-labels.yaml"
 DRAW_SEED, PER_DOCUMENT, SPLIT_SEED = 2030, 6, 2031
@@ -27,16 +26,12 @@ MIN_LABELS, MIN_NONE = 110, 15
 
 @pytest.fixture(scope="module")
 def labels():
-    return yaml.safe_load(LABELS.read_text(encoding="utf-8"))["labels"]
+    return read_labels(LABELS)
 
 
 @pytest.fixture(scope="module")
 def units(corpus):
-    return {u.iri: u for d in corpus.documents for u in d.units}
-
-
-def iri(unit: str) -> str:
-    return f"{MINTER.base}doc/{unit}"
+    return units_by_iri(corpus)
 
 
 def test_structure(labels):
@@ -52,11 +47,9 @@ def test_structure(labels):
 
 
 def test_units_exist(labels, units):
-    missing = [l["unit"] for l in labels if iri(l["unit"]) not in units]
-    assert not missing, f"not in the parsed corpus: {missing}"
     # a unit with no words of its own (a lead-in paragraph) cannot serve a target
-    for label in labels:
-        if not units[iri(label["unit"])].text.strip():
+    for label, unit in zip(labels, labelled_units(labels, units)):
+        if not unit.text.strip():
             assert not label["required"], label["unit"]
 
 
@@ -68,13 +61,12 @@ def test_targets_exist(labels):
 
 def test_random_sample_is_the_stated_draw(labels, corpus):
     drawn = seeded_draw(corpus, FRAME_KINDS, DRAW_SEED, PER_DOCUMENT)
-    assert [iri(l["unit"]) for l in labels if l["sample"] == "random"] == drawn
+    assert [unit_iri(l["unit"]) for l in labels if l["sample"] == "random"] == drawn
 
 
 def test_counts(labels, corpus):
     assert len(labels) >= MIN_LABELS
-    labelled_documents = {l["unit"].split("/")[0] for l in labels}
-    assert labelled_documents == {d.slug for d in corpus.documents}, "every document of the corpus has labels"
+    assert_every_document_labelled(labels, corpus)
     cases = Counter(l["case"] for l in labels if l["sample"] == "purposive")
     assert set(cases) == HARD_CASES and min(cases.values()) >= 3, cases
     assert sum(1 for l in labels if not l["required"]) >= MIN_NONE

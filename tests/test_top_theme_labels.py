@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from crimecongress.ids import DEFAULT as MINTER
-from graded_labels import alternating_halves, check_grades, seeded_draw
+from graded_labels import (alternating_halves, assert_every_document_labelled, check_grades, labelled_units,
+                           read_labels, seeded_draw, unit_iri, units_by_iri)
 
 ROOT = Path(__file__).resolve().parents[1]
 LABELS = ROOT / "tests" / "fixtures" / "top-theme-labels.yaml"
@@ -28,16 +28,12 @@ MIN_LABELS, MIN_NONE = 100, 15
 
 @pytest.fixture(scope="module")
 def labels():
-    return yaml.safe_load(LABELS.read_text(encoding="utf-8"))["labels"]
+    return read_labels(LABELS)
 
 
 @pytest.fixture(scope="module")
 def units(corpus):
-    return {u.iri: u for d in corpus.documents for u in d.units}
-
-
-def iri(unit: str) -> str:
-    return f"{MINTER.base}doc/{unit}"
+    return units_by_iri(corpus)
 
 
 def test_structure(labels):
@@ -50,10 +46,7 @@ def test_structure(labels):
 
 
 def test_units_exist(labels, units):
-    missing = [l["unit"] for l in labels if iri(l["unit"]) not in units]
-    assert not missing, f"not in the parsed corpus: {missing}"
-    for label in labels:
-        unit = units[iri(label["unit"])]
+    for label, unit in zip(labels, labelled_units(labels, units)):
         assert unit.kind.value in FRAME_KINDS, label["unit"]
         # a unit with no words of its own (a lead-in paragraph) is about nothing
         if not unit.text.strip():
@@ -69,13 +62,12 @@ def test_slugs_are_the_four_top_concepts(labels):
 
 
 def test_sample_is_the_stated_draw(labels, corpus):
-    assert [iri(l["unit"]) for l in labels] == seeded_draw(corpus, FRAME_KINDS, DRAW_SEED, PER_DOCUMENT)
+    assert [unit_iri(l["unit"]) for l in labels] == seeded_draw(corpus, FRAME_KINDS, DRAW_SEED, PER_DOCUMENT)
 
 
 def test_counts(labels, corpus):
     assert len(labels) >= MIN_LABELS
-    labelled_documents = {l["unit"].split("/")[0] for l in labels}
-    assert labelled_documents == {d.slug for d in corpus.documents}, "every document of the corpus has labels"
+    assert_every_document_labelled(labels, corpus)
     assert sum(1 for l in labels if not l["required"]) >= MIN_NONE
     assert sum(1 for l in labels if l["required"]) >= len(labels) // 2
     required = Counter(t for l in labels for t in l["required"])

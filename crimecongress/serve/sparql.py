@@ -53,6 +53,10 @@ class Worker:
             [str(PACKAGE_ROOT)] + ([os.environ["PYTHONPATH"]] if os.environ.get("PYTHONPATH") else []))}
         if memory_mb:
             env["CRIMECONGRESS_WORKER_MEMORY_MB"] = str(memory_mb)
+            # the limit is on address space, and glibc reserves 64 MB of it per malloc arena (one per thread the
+            # store's engine starts): opening the store alone reached 590 MB of a 600 MB limit, so that a worker
+            # sometimes died before its first query. Two arenas: 260 MB.
+            env.setdefault("MALLOC_ARENA_MAX", "2")
         self.process = subprocess.Popen(
             [sys.executable, "-m", "crimecongress.serve.worker", str(child.fileno())],
             pass_fds=[child.fileno()], stdin=subprocess.DEVNULL, env=env, close_fds=True)

@@ -16,9 +16,7 @@ from __future__ import annotations
 
 import hashlib
 import os
-import shutil
 import time
-import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -141,12 +139,18 @@ def open_store(build_dir: Path, void_graph: str | None = None, cache_dir: Path |
         try:
             return ox.Store.read_only(str(folder))
         except (OSError, RuntimeError):                       # RocksDB reports corruption as RuntimeError
-            shutil.rmtree(folder.parent, ignore_errors=True)   # damaged: the next command makes it anew
+            _remove(folder.parent)   # damaged: the next command makes it anew
     return in_memory(src)
 
 
+def _remove(folder: Path, ignore_errors: bool = True) -> None:
+    # shutil is imported here, not at the top: every command opens a store, and few remove one
+    import shutil
+    shutil.rmtree(folder, ignore_errors=ignore_errors)
+
+
 def _make(src: Source, root: Path, final: Path) -> None:
-    making = root / f".making-{src.key[:16]}-{uuid.uuid4().hex[:8]}"
+    making = root / f".making-{src.key[:16]}-{os.urandom(4).hex()}"
     try:
         making.mkdir()
         store = ox.Store(str(making / "db"))
@@ -156,10 +160,10 @@ def _make(src: Source, root: Path, final: Path) -> None:
         del store                                      # closes the database before it moves
         (making / "origin").write_text(_origin(src), encoding="utf-8")
         if final.exists():                             # left half-made by an older version: replace it
-            shutil.rmtree(final)
+            _remove(final, ignore_errors=False)
         os.rename(making, final)
     finally:
-        shutil.rmtree(making, ignore_errors=True)
+        _remove(making)
 
 
 def _origin(src: Source) -> str:
@@ -185,7 +189,7 @@ def _prune(root: Path, src: Source) -> None:
         except OSError:
             continue
         if stale:
-            shutil.rmtree(folder, ignore_errors=True)
+            _remove(folder)
             (root / f"{folder.name}.lock").unlink(missing_ok=True)
 
 

@@ -35,6 +35,12 @@ What it showed (tune labels: takenUpIn 68 sources with targets, continues 60), a
   been fitted to, those stated links were right 15 times in 17, the 25 others of set 1 flattering the band.) Those
   held-out labels have now been seen for this choice; a new variant of takenUpIn should be
   judged on labels drawn afresh.
+- A learned ranker (benchmarks/rank_lineage.py: logistic regression, pointwise or listwise, over the linker's scores
+  and their parts, shared words, bigrams, phrase, tags, heading and part, recency, length, unit kind), trained and
+  scored by cross-validation inside these tune labels: continues 38-43/60 first (linker 44), takenUpIn 55-59/68
+  (linker 57; 59 only reordering the linker's best 3). Its probability states more takenUpIn links (40/47 against
+  30/33 with bands re-chosen per fold), but on the tune half of set 2 alone they are right 16 times in 21. Not
+  adopted.
 """
 from __future__ import annotations
 

@@ -46,6 +46,23 @@ class IriParts:
     document: str | None = None
     unit_path: str | None = None
 
+    @property
+    def segments(self) -> tuple[str, ...]:
+        """The path's segments, without its fragment: ("doc", "x", "para", "5")."""
+        return tuple(self.path.split("#", 1)[0].split("/"))
+
+    @property
+    def fragment(self) -> str | None:
+        """The fragment of a hash IRI ("ontology#Tag" -> "Tag"), None for an IRI without one."""
+        _, hash_, fragment = self.path.partition("#")
+        return fragment if hash_ else None
+
+    @property
+    def name(self) -> str:
+        """The last segment or fragment (`last_segment`): a member's slug or number, a unit's own number or
+        letter, an ontology term."""
+        return last_segment(self.path)
+
 
 _SLUG_YEAR = re.compile(r"-(\d{4})$")
 
@@ -54,6 +71,36 @@ def slug_year(slug: str) -> int | None:
     """The year a document slug ends with ("doha-declaration-2015" -> 2015), if any."""
     match = _SLUG_YEAR.search(slug)
     return int(match.group(1)) if match else None
+
+
+def last_segment(iri: str) -> str:
+    """The last path segment or the fragment of any IRI this module mints, whatever its base: a member's slug or
+    number (theme/corruption -> corruption, congress/14 -> 14), a unit's own number or letter (para/5/d -> d), a
+    source file's stem, an ontology term (ontology#Tag -> Tag)."""
+    return re.split(r"[#/]", iri.rstrip("/#"))[-1]
+
+
+def unit_segments(document_iri: str, unit_iri: str) -> list[str]:
+    """The segments of a unit's path below its document's IRI (doc/x/para/5/d below doc/x -> para, 5, d), whatever
+    the base: what a citation label is read from."""
+    if not unit_iri.startswith(document_iri + "/"):
+        raise ValueError(f"{unit_iri} is not a unit of {document_iri}")
+    return unit_iri[len(document_iri) + 1:].split("/")
+
+
+GRAPH_SEGMENT = "graph"
+
+
+def graph_name(iri: str) -> str | None:
+    """The name of a graph IRI minted by a `Minter` of any base (`{base}graph/{name}`), for a reader that does
+    not know the base (a dump being published); None for any other IRI."""
+    head, _, name = iri.rpartition("/")
+    return name if name and head.rpartition("/")[2] == GRAPH_SEGMENT else None
+
+
+def is_graph_namespace(namespace: str) -> bool:
+    """Whether `namespace` is the one the graph IRIs of a `Minter` of any base share (`{base}graph/`)."""
+    return namespace.endswith(f"/{GRAPH_SEGMENT}/")
 
 
 def _label(label: str) -> str:
@@ -220,8 +267,15 @@ class Minter:
     def dump(self, name: str) -> str:
         return f"{self.base}dataset/{name}"
 
+    def document_dump(self, slug: str, suffix: str) -> str:
+        """One document's graph as a released file of its own: `{base}dataset/doc/{slug}{suffix}` (".ttl",
+        ".jsonld", ".nt")."""
+        if not re.match(r"^\.[a-z]+$", suffix):
+            raise ValueError(f"not a file suffix: {suffix!r}")
+        return self.dump(f"{self.relative(self.document(slug))}{suffix}")
+
     def graph(self, name: str) -> str:
-        return f"{self.base}graph/{name}"
+        return f"{self.base}{GRAPH_SEGMENT}/{name}"
 
     def catalog(self) -> str:
         """The DCAT catalogue that lists the dataset and the SPARQL service."""
@@ -241,6 +295,53 @@ class Minter:
     def checksum(self, dump_name: str) -> str:
         """The spdx:Checksum of a released file: a fragment of the file's IRI."""
         return self.dump(dump_name) + "#sha256"
+
+    # reading IRIs back ----------------------------------------------------------
+    def is_own(self, iri: str) -> bool:
+        """Whether `iri` is one of the project's: the base itself or an IRI below it."""
+        return iri.startswith(self.base)
+
+    def relative(self, iri: str) -> str:
+        """The path of one of the project's IRIs below the base ("doc/x/para/5"; "" for the base): where the
+        site serves it."""
+        if not self.is_own(iri):
+            raise ValueError(f"not an IRI under {self.base}: {iri}")
+        return iri[len(self.base):]
+
+    def from_relative(self, path: str) -> str:
+        """The IRI at a path below the base: the inverse of `relative`. A URL path of the site ("/doc/x") is read
+        without its leading '/'."""
+        return self.base + path.removeprefix("/")
+
+    def unit_at(self, path: str) -> str:
+        """A document or unit from its path below {base}doc/ ("doha-declaration-2015/para/5/d"), as curations
+        and `explain` name it. ValueError when the path does not start with a document slug."""
+        slug, _, rest = path.strip("/").partition("/")
+        return f"{self.document(slug)}/{rest}" if rest else self.document(slug)
+
+    def is_member(self, iri: str, kind: str) -> bool:
+        """Whether `iri` names one member of a kind of the grammar ("theme", "instrument", "actor", "congress",
+        "meeting", "doc", "source", "graph"): `{base}{kind}/{name}`, not a record minted below it."""
+        if kind not in _KINDS:
+            raise ValueError(f"not a kind of the IRI grammar: {kind!r}")
+        prefix = f"{self.base}{kind}/"
+        return iri.startswith(prefix) and len(iri) > len(prefix) and not any(c in iri[len(prefix):] for c in "/#")
+
+    def parent(self, iri: str) -> str | None:
+        """The IRI one path segment up from one of the project's ({base}doc/x/para/5/d -> {base}doc/x/para/5);
+        None for the base, a member of no path (`{base}doc`) and an IRI outside the base."""
+        if not self.is_own(iri) or "/" not in self.relative(iri):
+            return None
+        return iri.rsplit("/", 1)[0]
+
+    def below_prefixes(self, iri: str) -> tuple[str, str]:
+        """What every IRI minted below `iri` starts with: its hash IRIs (`iri#...`), then the paths below it
+        (`iri/...`), for a sorted index to find them."""
+        return iri + "#", iri + "/"
+
+    def without_fragment(self, iri: str) -> str:
+        """A hash IRI's resource ({base}dataset#publisher -> {base}dataset); any other IRI as it is."""
+        return iri.split("#", 1)[0]
 
     def parse(self, iri: str) -> IriParts | None:
         """The parts of one of the project's IRIs (None for an IRI outside the base): the inverse of the
@@ -291,6 +392,11 @@ def sdg_slug(code: str) -> str:
     """An SDG goal or target code as a path segment: "16.5" -> "16-5", "16" -> "16"."""
     sdg(code)
     return code.replace(".", "-")
+
+
+def is_sdg(iri: str) -> bool:
+    """Whether `iri` is one of the UN's SDG goals, targets or indicators (see `sdg`)."""
+    return iri.startswith(SDG_BASE) and len(iri) > len(SDG_BASE)
 
 
 DEFAULT = Minter()

@@ -16,6 +16,7 @@ import pyoxigraph as ox
 
 from .. import dumps
 from ..errors import InputError
+from ..ids import graph_name, is_graph_namespace
 
 VOCABULARY_GRAPHS = ("ontology", "taxonomy", "authorities")
 
@@ -58,10 +59,9 @@ def _check_manifest(build_dir: Path, dump: Path) -> None:
 
 def _graph_order(iri: str) -> tuple[int, str]:
     """Ontology, taxonomy and authorities first (what the documents' terms are defined by), then the rest."""
-    for rank, name in enumerate(VOCABULARY_GRAPHS):
-        if iri.endswith("/graph/" + name):
-            return rank, iri
-    return len(VOCABULARY_GRAPHS), iri
+    name = graph_name(iri)
+    rank = VOCABULARY_GRAPHS.index(name) if name in VOCABULARY_GRAPHS else len(VOCABULARY_GRAPHS)
+    return rank, iri
 
 
 def _split_quad(line: bytes) -> tuple[bytes, bytes] | None:
@@ -188,4 +188,4 @@ def graph_namespace(iris: Iterable[str]) -> str:
 def owns_namespace(namespace: str) -> bool:
     """Whether every graph under `namespace` is the build's to replace or drop: the build's graphs are
     named {base}graph/{name} (ids.Minter.graph), so a namespace ending in /graph/ is the dataset's own."""
-    return namespace.endswith("/graph/")
+    return is_graph_namespace(namespace)

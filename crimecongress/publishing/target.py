@@ -32,8 +32,8 @@ class Target:
 
 def _sibling(url: str, path: str) -> str:
     parts = urllib.parse.urlsplit(url)
-    base = parts.path.rsplit("/", 1)[0]
-    return urllib.parse.urlunsplit((parts.scheme, parts.netloc, f"{base}/{path}", "", ""))
+    folder = parts.path.rsplit("/", 1)[0]       # a URL of the SPARQL server, not an IRI of the dataset
+    return urllib.parse.urlunsplit((parts.scheme, parts.netloc, f"{folder}/{path}", "", ""))
 
 
 def _known_graph_store(endpoint: str, server: str, credentials: bool) -> tuple[str, str] | None:

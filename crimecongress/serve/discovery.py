@@ -11,6 +11,7 @@ import re
 import struct
 from xml.sax.saxutils import escape
 
+from ..ids import Minter, last_segment
 from ..prefixes import table
 from .data import DCAT, DCTERMS, OWL, RDFS, SKOS, VOID, Dataset
 from .rdf import Lit
@@ -71,15 +72,15 @@ def robots_txt(mount: str, base: str) -> str:
     return (f"# Every page may be crawled. The SPARQL endpoint, the search and the citation resolver answer\n"
             f"# queries: each request costs a query and there are endlessly many, so crawlers stay out.\n"
             f"User-agent: *\nAllow: {mount}\nDisallow: {mount}sparql\nDisallow: {mount}search\n"
-            f"Disallow: {mount}resolve\n\nSitemap: {base}sitemap.xml\n")
+            f"Disallow: {mount}resolve\n\nSitemap: {Minter(base).from_relative('sitemap.xml')}\n")
 
 
 def page_iris(d: Dataset) -> list[str]:
     """Every page worth a visit, as its IRI: home, the lists, the dataset, the documents and all their units,
     the themes, instruments, actors and congresses. In that order, without repeats."""
-    base = d.base
-    found = [base, base + "doc", base + "theme", base + "instrument", base + "actor", base + "query",
-             d.minter.dataset()]
+    m = d.minter
+    found = [m.base, m.from_relative("doc"), m.theme_scheme(), m.instrument_scheme(), m.actor_scheme(),
+             m.from_relative("query"), m.dataset()]
     if d.knows(d.minter.ontology):
         found.append(d.minter.ontology)
     for doc in d.documents:
@@ -87,7 +88,7 @@ def page_iris(d: Dataset) -> list[str]:
         found += d.units_of.get(doc, [])
     found += d.themes + d.authority("instrument") + d.authority("actor")
     found += sorted({c for c in map(d.congress_of, d.documents) if c})
-    return [iri for iri in dict.fromkeys(found) if iri.startswith(base) and "#" not in iri]
+    return [iri for iri in dict.fromkeys(found) if m.is_own(iri) and m.parse(iri).fragment is None]
 
 
 def _lastmod(d: Dataset) -> str | None:
@@ -117,7 +118,7 @@ def sitemap_files(d: Dataset, per_file: int = SITEMAP_MAX) -> dict[str, bytes]:
     files = {}
     for n, start in enumerate(range(0, len(urls), per_file), 1):
         files[f"sitemap-{n}.xml"] = urlset(urls[start:start + per_file])
-    index = "".join(f"<sitemap><loc>{escape(d.base + name)}</loc>{stamp}</sitemap>\n" for name in files)
+    index = "".join(f"<sitemap><loc>{escape(d.minter.from_relative(name))}</loc>{stamp}</sitemap>\n" for name in files)
     files["sitemap.xml"] = (f'<?xml version="1.0" encoding="UTF-8"?>\n<sitemapindex xmlns="{SITEMAP_NS}">\n'
                             f"{index}</sitemapindex>\n").encode("utf-8")
     return files
@@ -257,7 +258,7 @@ def schema_dataset(d: Dataset, iri: str) -> dict:
     for dump in dumps:
         item: dict = {"@type": "DataDownload",
                       "contentUrl": _first_iri(d, dump, DCAT + "downloadURL", DCAT + "accessURL") or dump,
-                      "name": _first_text(d, dump, DCTERMS + "title") or dump.rstrip("/").rsplit("/", 1)[-1]}
+                      "name": _first_text(d, dump, DCTERMS + "title") or last_segment(dump)}
         media = media_name(d.value(dump, DCAT + "mediaType"))
         packed = media_name(d.value(dump, DCAT + "compressFormat"))
         formats = [f for f in (media, packed) if f]

@@ -67,7 +67,7 @@ class Resolver:
         for doc in data.documents:
             short = data.text(doc, data.term("shortTitle")) or data.label(doc)
             title = data.text(doc, "http://purl.org/dc/terms/title") or short
-            slug = doc.rsplit("/", 1)[-1]
+            slug = data.minter.parse(doc).document
             year = data.year(doc) or ""
             symbols = [symbol for _, symbol in data.endorsements(doc)]
             self.docs.append({
@@ -135,9 +135,9 @@ class Resolver:
 
     # --------------------------------------------------------------------------------------------------------------
     def _direct(self, cite: str):
-        base = self.data.base
-        for candidate in (cite, base + cite.lstrip("/")):
-            if candidate.startswith(base) and self.data.knows(candidate):
+        minter = self.data.minter
+        for candidate in (cite, minter.from_relative(cite.lstrip("/"))):
+            if minter.is_own(candidate) and self.data.knows(candidate):
                 return Resolved(candidate, self.data.label(candidate))
         return None
 
@@ -148,7 +148,7 @@ class Resolver:
             return Resolved(target, self.data.label(target))
         doc = self.codes[match.group("code")]
         subs = re.findall(r"\(\s*([A-Za-z0-9]+)\s*\)", match.group("subs") or "")
-        iri = self._unit_iri(doc.rsplit("/", 1)[-1], "paragraph", match.group("num"), subs)
+        iri = self._unit_iri(self.data.minter.parse(doc).document, "paragraph", match.group("num"), subs)
         if iri and self.data.knows(iri):
             return Resolved(iri, self.data.label(iri))
         return Unresolved(f"The {self.data.label(doc)} report has no recommendation {match.group(0).strip('[] ')}.",

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import Callable
 
+from ..ids import Minter
 from ..model import Corpus, Unit
 from .model import Tag, TagKind, Tags
 
@@ -14,7 +15,11 @@ Highlight = Callable[[str], str]
 
 def find_unit(corpus: Corpus, reference: str, base: str) -> Unit | None:
     """A unit by its IRI, or by its path below {base}doc/ ("doha-declaration-2015/para/5/d")."""
-    candidates = [reference, f"{base}doc/{reference.strip('/')}"]
+    candidates = [reference]
+    try:
+        candidates.append(Minter(base).unit_at(reference))
+    except ValueError:          # not a path below doc/ (an IRI, or no document slug): the reference alone
+        pass
     for document in corpus.documents:
         for unit in document.units:
             if unit.iri in candidates:

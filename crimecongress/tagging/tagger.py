@@ -119,11 +119,6 @@ class Tagger:
         return UnitMatches(tuple(themes), tuple(instruments), tuple(actors), tuple(anaphors))
 
     # ---- helpers -------------------------------------------------------------------------------------
-    def unit_iri(self, path: str) -> str:
-        """A unit's IRI from its path below {base}doc/ ("doha-declaration-2015/para/13")."""
-        slug, _, rest = path.partition("/")
-        return f"{self.minter.document(slug)}/{rest}" if rest else self.minter.document(slug)
-
     def _iri(self, kind: TagKind, slug: str) -> str:
         key = (kind, slug)
         iri = self._iris.get(key)
@@ -172,7 +167,7 @@ class Tagger:
             known = {"theme": {t.slug for t in self.vocabulary.themes},
                      "instrument": {i.slug for i in self.vocabulary.instruments},
                      "actor": {a.slug for a in self.vocabulary.actors}}
-            check_curations(curations, units, known, self.unit_iri)
+            check_curations(curations, units, known, self.minter.unit_at)
         active, self.curations = self.curations, curations
         scanned = [(u, d.slug) for d in corpus.documents for u in d.units
                    if (u.kind in TAGGED or u.kind in CONTEXT)]
@@ -337,7 +332,7 @@ class Tagger:
         for curation in self.curations:
             if curation.action != "add":
                 continue
-            unit = units[self.unit_iri(curation.unit)]
+            unit = units[self.minter.unit_at(curation.unit)]
             start = unit.text.index(curation.exact)
             tags.append(self._tag(unit.iri, TagKind(curation.kind), curation.value, Method.CURATION, None,
                                   CURATION_CONFIDENCE,
@@ -346,7 +341,7 @@ class Tagger:
         return tags
 
     def _remove_curated(self, tags: list[Tag]) -> list[Tag]:
-        removed = {(self.unit_iri(c.unit), c.kind, c.value) for c in self.curations if c.action == "remove"}
+        removed = {(self.minter.unit_at(c.unit), c.kind, c.value) for c in self.curations if c.action == "remove"}
         return [t for t in tags if (t.unit, t.kind.value, t.slug) not in removed]
 
     def _fallback(self, tags: list[Tag], corpus: Corpus, units: dict[str, Unit]) -> list[Tag]:
@@ -392,7 +387,7 @@ class Tagger:
 
     def _with_broader(self, tags: list[Tag]) -> list[Tag]:
         have = {(t.unit, t.slug) for t in tags if t.kind is TagKind.THEME}
-        removed = {(self.unit_iri(c.unit), c.value) for c in self.curations
+        removed = {(self.minter.unit_at(c.unit), c.value) for c in self.curations
                    if c.action == "remove" and c.kind == "theme"}
         derived: dict[tuple[str, str], Tag] = {}
         for tag in sorted((t for t in tags if t.kind is TagKind.THEME and t.slug not in self.top),

@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import pyoxigraph as ox
 
-from ..ids import Minter
-from ..shacl_sparql import SH, RawResult, compact
+from ..ids import Minter, last_segment
+from ..prefixes import compact
+from ..shacl_sparql import SH, RawResult
 from .report import Finding
-from .shapes import NS, UNCC
+from .shapes import NS
 
 
 class Locator:
@@ -21,10 +22,10 @@ class Locator:
     def __init__(self, store: ox.Store, base: str):
         self.store = store
         self.minter = Minter(base)
-        uncc = base + UNCC
+        term = self.minter.term
         self.p = {name: ox.NamedNode(iri) for name, iri in {
-            "document": uncc + "document", "position": uncc + "position", "manifestation": uncc + "manifestation",
-            "sourceFile": uncc + "sourceFile", "firstLine": uncc + "firstLine",
+            "document": term("document"), "position": term("position"), "manifestation": term("manifestation"),
+            "sourceFile": term("sourceFile"), "firstLine": term("firstLine"),
             "derived": NS["prov"] + "wasDerivedFrom", "label": NS["rdfs"] + "label",
             "title": NS["dcterms"] + "title", "identifier": NS["dcterms"] + "identifier",
             "hasTarget": NS["oa"] + "hasTarget", "hasSource": NS["oa"] + "hasSource",
@@ -55,7 +56,7 @@ class Locator:
             if not files:
                 continue
             names = self.objects(files[0], "identifier")
-            name = names[0].value if names else files[0].value.rsplit("/", 1)[-1]
+            name = names[0].value if names else last_segment(files[0].value)
             located.append((name, self._int(self.objects(span, "firstLine")) or 0))
         if not located:
             return "", None

@@ -60,13 +60,13 @@ def corpus_ntriples() -> bytes:
     from crimecongress.corpus import CATALOGUE_FILE, SOURCES_DIR, load_corpus
     from crimecongress.corpus.catalogue import load_catalogue
     from crimecongress.ids import Minter
-    from crimecongress.rdf.emit import corpus_graphs, new_graph
+    import pyoxigraph as ox
+
+    from crimecongress.rdf.emit import corpus_graphs
     minter = Minter()
-    graph = new_graph(minter)
-    for document in corpus_graphs(load_corpus(SOURCES_DIR, minter=minter),
-                                  load_catalogue(SOURCES_DIR / CATALOGUE_FILE), minter):
-        graph += document.graph
-    return graph.serialize(format="nt", encoding="utf-8")
+    documents = corpus_graphs(load_corpus(SOURCES_DIR, minter=minter), load_catalogue(SOURCES_DIR / CATALOGUE_FILE),
+                              minter)
+    return ox.serialize([t for document in documents for t in document.graph], format=ox.RdfFormat.N_TRIPLES)
 
 
 def scaled(data: bytes, factor: int) -> bytes:

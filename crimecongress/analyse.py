@@ -23,7 +23,7 @@ from .cachedir import default_cache_dir
 from .corpus import SOURCES_DIR, load_corpus
 from .errors import InvalidDocument
 from .fileio import write_atomic
-from .ids import DEFAULT_BASE, Minter, slug_year
+from .ids import DEFAULT_BASE, Minter, last_segment, slug_year
 from .model import Corpus, Document, Unit, UnitKind
 from .tagging.model import Method, Tag, TagKind, Tags
 
@@ -237,7 +237,7 @@ def _structure(parsed, minter: Minter) -> tuple[tuple[Finding, ...], bool]:
 def unit_label(unit: Unit, by_iri: dict[str, Unit]) -> str:
     """How a person cites a unit: "5", "5 (a)", "5 (a) (i)", "preamble 3", "heading I"."""
     if unit.kind is UnitKind.PREAMBLE:
-        return f"preamble {unit.number or unit.iri.rsplit('/', 1)[1]}"
+        return f"preamble {unit.number or last_segment(unit.iri)}"
     if unit.kind in (UnitKind.SUBPARAGRAPH, UnitKind.ITEM):
         parent = by_iri.get(unit.parent)
         head = unit_label(parent, by_iri) if parent is not None else ""
@@ -478,21 +478,20 @@ def format_turtle(analysis: Analysis) -> str:
     from .export import turtle
     from .linking.lineage import CONTINUES, Alignment, lineage_graph
     from .linking.sdg import sdg_links_graph
-    from .rdf.emit import document_graph, new_graph
+    from .rdf.emit import document_graph
     from .rdf.tags import tags_graph
+    from .rdf.triples import unique
 
     minter = Minter(analysis.base)
-    graph = new_graph(minter)
-    for document in analysis.documents:
-        graph += document_graph(document, new_text_facts(document), minter)
+    parts = [document_graph(document, new_text_facts(document), minter) for document in analysis.documents]
     if analysis.tags is not None:
-        graph += tags_graph(analysis.tags, minter)
+        parts.append(tags_graph(analysis.tags, minter))
     if analysis.sdg_links is not None:
-        graph += sdg_links_graph(analysis.sdg_links, minter)
+        parts.append(sdg_links_graph(analysis.sdg_links, minter))
     links = [Alignment(p.iri, c.target, CONTINUES, c.method, c.score, c.rank, c.evidence)
              for p in analysis.paragraphs for c in p.continues]
-    graph += lineage_graph(links, minter)
-    return turtle(graph, minter.base).decode("utf-8")
+    parts.append(lineage_graph(links, minter))
+    return turtle(unique(*parts), minter.base).decode("utf-8")
 
 
 def format_html(analysis: Analysis) -> str:

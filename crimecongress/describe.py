@@ -11,24 +11,25 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable
 
-from rdflib import Graph, Literal, Namespace, URIRef
+import pyoxigraph as ox
 
 from . import __version__
 from .dumps import packed_name
 from .errors import InvalidDocument
 from .ids import Minter
-from .prefixes import pick, table
-from .rdf.emit import new_graph
-from .rdf.namespaces import DCAT, DCTERMS, RDF, RDFS, SKOS, VOID, XSD
+from .prefixes import pick
+from .rdf.literals import en, typed
+from .rdf.namespaces import DCAT, DCTERMS, NS, RDF, RDFS, SKOS, VOID, XSD
+from .rdf.triples import Triples
 from .release import ReleasedFiles
 from .vocab.model import Vocabulary
 from .vocab.files import load_schema, read_mapping, schema_path, validate
 
 CATALOGUE_FILE = "catalogue.yaml"
-FOAF, VCARD, SPDX = (Namespace(table()[name]) for name in ("foaf", "vcard", "spdx"))
+FOAF, VCARD, SPDX = NS("foaf"), NS("vcard"), NS("spdx")
 IANA = "http://www.iana.org/assignments/media-types/"
 EU = "http://publications.europa.eu/resource/authority/"
-GZIP = URIRef(IANA + "application/gzip")
+GZIP = ox.NamedNode(IANA + "application/gzip")
 VOCABULARIES = tuple(pick(("eli", "skos", "prov", "oa", "dcterms", "org")).values())   # void:vocabulary
 
 
@@ -49,109 +50,109 @@ def load_record(mappings_dir: Path) -> dict:
     return mapping.data
 
 
-def describe(minter: Minter, counts: Counts, files: ReleasedFiles, record: dict, vocabulary: Vocabulary) -> Graph:
-    graph = new_graph(minter)
-    for prefix, namespace in pick(("foaf", "vcard", "spdx")).items():
-        graph.namespace_manager.bind(prefix, Namespace(namespace))
+def describe(minter: Minter, counts: Counts, files: ReleasedFiles, record: dict,
+             vocabulary: Vocabulary) -> list[ox.Triple]:
+    graph = Triples()
     add = graph.add
-    en = lambda text: Literal(" ".join(text.split()), lang="en")  # noqa: E731 -- folded YAML to one line
-    catalog, dataset, service = URIRef(minter.catalog()), URIRef(minter.dataset()), URIRef(minter.sparql_service())
-    publisher, contact = URIRef(minter.dataset_part("publisher")), URIRef(minter.dataset_part("contact"))
-    licence = URIRef(record["dataset"]["license"])
-    home = URIRef(minter.base)
+    folded = lambda text: en(" ".join(text.split()))  # noqa: E731 -- folded YAML to one line
+    catalog, dataset = ox.NamedNode(minter.catalog()), ox.NamedNode(minter.dataset())
+    service = ox.NamedNode(minter.sparql_service())
+    publisher, contact = ox.NamedNode(minter.dataset_part("publisher")), ox.NamedNode(minter.dataset_part("contact"))
+    licence = ox.NamedNode(record["dataset"]["license"])
+    home = ox.NamedNode(minter.base)
 
     # the catalogue
-    add((catalog, RDF.type, DCAT.Catalog))
-    add((catalog, DCTERMS.title, en(record["catalog"]["title"])))
-    add((catalog, DCTERMS.description, en(record["catalog"]["description"])))
-    add((catalog, DCTERMS.publisher, publisher))
-    add((catalog, DCTERMS.license, licence))
-    add((catalog, DCTERMS.language, URIRef(EU + "language/" + record["catalog"]["language"])))
-    add((catalog, DCTERMS.issued, Literal(record["dataset"]["issued"], datatype=XSD.date)))
-    add((catalog, DCTERMS.modified, Literal(record["dataset"]["modified"], datatype=XSD.date)))
-    add((catalog, FOAF.homepage, home))
-    add((catalog, DCAT.dataset, dataset))
-    add((catalog, DCAT.service, service))
-    add((catalog, DCAT.themeTaxonomy, URIRef(EU + "data-theme")))
-    add((catalog, DCAT.themeTaxonomy, URIRef(minter.theme_scheme())))
-    add((URIRef(EU + "data-theme"), RDF.type, SKOS.ConceptScheme))
-    add((URIRef(EU + "data-theme"), DCTERMS.title, Literal(record["catalog"]["eu_theme_scheme"], lang="en")))
-    add((URIRef(minter.theme_scheme()), RDF.type, SKOS.ConceptScheme))
+    add(catalog, RDF.type, DCAT.Catalog)
+    add(catalog, DCTERMS.title, folded(record["catalog"]["title"]))
+    add(catalog, DCTERMS.description, folded(record["catalog"]["description"]))
+    add(catalog, DCTERMS.publisher, publisher)
+    add(catalog, DCTERMS.license, licence)
+    add(catalog, DCTERMS.language, ox.NamedNode(EU + "language/" + record["catalog"]["language"]))
+    add(catalog, DCTERMS.issued, typed(record["dataset"]["issued"], XSD.date))
+    add(catalog, DCTERMS.modified, typed(record["dataset"]["modified"], XSD.date))
+    add(catalog, FOAF.homepage, home)
+    add(catalog, DCAT.dataset, dataset)
+    add(catalog, DCAT.service, service)
+    add(catalog, DCAT.themeTaxonomy, ox.NamedNode(EU + "data-theme"))
+    add(catalog, DCAT.themeTaxonomy, ox.NamedNode(minter.theme_scheme()))
+    add(ox.NamedNode(EU + "data-theme"), RDF.type, SKOS.ConceptScheme)
+    add(ox.NamedNode(EU + "data-theme"), DCTERMS.title, en(record["catalog"]["eu_theme_scheme"]))
+    add(ox.NamedNode(minter.theme_scheme()), RDF.type, SKOS.ConceptScheme)
     for lang, label in vocabulary.scheme.label.items():
-        add((URIRef(minter.theme_scheme()), DCTERMS.title, Literal(label, lang=lang)))
-    add((home, RDF.type, FOAF.Document))
+        add(ox.NamedNode(minter.theme_scheme()), DCTERMS.title, ox.Literal(label, language=lang))
+    add(home, RDF.type, FOAF.Document)
 
     # who publishes it and whom to ask
-    add((publisher, RDF.type, FOAF.Agent))
-    add((publisher, FOAF.name, Literal(record["publisher"]["name"], lang="en")))
-    add((publisher, FOAF.homepage, home))
-    add((contact, RDF.type, VCARD.Kind))
-    add((contact, RDF.type, VCARD.Organization))
-    add((contact, VCARD.fn, Literal(record["contact"]["name"], lang="en")))
-    add((contact, VCARD.hasURL, home))
+    add(publisher, RDF.type, FOAF.Agent)
+    add(publisher, FOAF.name, en(record["publisher"]["name"]))
+    add(publisher, FOAF.homepage, home)
+    add(contact, RDF.type, VCARD.Kind)
+    add(contact, RDF.type, VCARD.Organization)
+    add(contact, VCARD.fn, en(record["contact"]["name"]))
+    add(contact, VCARD.hasURL, home)
 
     # the dataset: VoID for SPARQL clients, DCAT-AP for portals
     facts = record["dataset"]
-    add((dataset, RDF.type, VOID.Dataset))
-    add((dataset, RDF.type, DCAT.Dataset))
-    add((dataset, RDFS.label, Literal("crimecongress dataset", lang="en")))
-    add((dataset, DCTERMS.title, en(facts["title"])))
-    add((dataset, DCTERMS.description, en(facts["description"])))
-    add((dataset, DCTERMS.license, licence))
-    add((licence, RDF.type, DCTERMS.LicenseDocument))
-    add((dataset, DCTERMS.hasVersion, Literal(__version__)))
-    add((dataset, URIRef(str(DCAT) + "version"), Literal(__version__)))   # DCAT 3, not in rdflib's DCAT 2 terms
-    add((dataset, DCTERMS.issued, Literal(facts["issued"], datatype=XSD.date)))
-    add((dataset, DCTERMS.modified, Literal(facts["modified"], datatype=XSD.date)))
-    add((dataset, DCTERMS.publisher, publisher))
-    add((dataset, DCAT.contactPoint, contact))
-    add((dataset, DCAT.landingPage, home))
-    add((dataset, DCTERMS.accrualPeriodicity, _typed(graph, EU + "frequency/" + facts["accrual_periodicity"],
-                                                     DCTERMS.Frequency)))
+    add(dataset, RDF.type, VOID.Dataset)
+    add(dataset, RDF.type, DCAT.Dataset)
+    add(dataset, RDFS.label, en("crimecongress dataset"))
+    add(dataset, DCTERMS.title, folded(facts["title"]))
+    add(dataset, DCTERMS.description, folded(facts["description"]))
+    add(dataset, DCTERMS.license, licence)
+    add(licence, RDF.type, DCTERMS.LicenseDocument)
+    add(dataset, DCTERMS.hasVersion, ox.Literal(__version__))
+    add(dataset, DCAT.version, ox.Literal(__version__))   # DCAT 3
+    add(dataset, DCTERMS.issued, typed(facts["issued"], XSD.date))
+    add(dataset, DCTERMS.modified, typed(facts["modified"], XSD.date))
+    add(dataset, DCTERMS.publisher, publisher)
+    add(dataset, DCAT.contactPoint, contact)
+    add(dataset, DCAT.landingPage, home)
+    add(dataset, DCTERMS.accrualPeriodicity, _typed(graph, EU + "frequency/" + facts["accrual_periodicity"],
+                                                    DCTERMS.Frequency))
     for keyword in facts["keywords"]:
-        add((dataset, DCAT.keyword, Literal(keyword, lang="en")))
+        add(dataset, DCAT.keyword, en(keyword))
     for code in facts["languages"]:
-        add((dataset, DCTERMS.language, _typed(graph, EU + "language/" + code, DCTERMS.LinguisticSystem)))
-    add((URIRef(EU + "language/" + record["catalog"]["language"]), RDF.type, DCTERMS.LinguisticSystem))
+        add(dataset, DCTERMS.language, _typed(graph, EU + "language/" + code, DCTERMS.LinguisticSystem))
+    add(ox.NamedNode(EU + "language/" + record["catalog"]["language"]), RDF.type, DCTERMS.LinguisticSystem)
     for theme in facts["eu_themes"]:
         concept = _typed(graph, EU + "data-theme/" + theme["code"], SKOS.Concept)
-        add((dataset, DCAT.theme, concept))
-        add((concept, SKOS.prefLabel, Literal(theme["label"], lang="en")))
+        add(dataset, DCAT.theme, concept)
+        add(concept, SKOS.prefLabel, en(theme["label"]))
     for slug in facts["themes"]:
         concept = _typed(graph, minter.theme(slug), SKOS.Concept)
-        add((dataset, DCAT.theme, concept))
+        add(dataset, DCAT.theme, concept)
         for lang, label in _theme(vocabulary, slug).label.items():
-            add((concept, SKOS.prefLabel, Literal(label, lang=lang)))
-    period = URIRef(minter.dataset_part("temporal"))
-    add((dataset, DCTERMS.temporal, period))
-    add((period, RDF.type, DCTERMS.PeriodOfTime))
-    add((period, DCAT.startDate, Literal(facts["temporal"]["start"], datatype=XSD.date)))
-    add((period, DCAT.endDate, Literal(facts["temporal"]["end"], datatype=XSD.date)))
-    add((dataset, VOID.triples, Literal(counts.total, datatype=XSD.integer)))
-    add((dataset, VOID.uriSpace, Literal(minter.base)))
-    add((dataset, VOID.sparqlEndpoint, service))
+            add(concept, SKOS.prefLabel, ox.Literal(label, language=lang))
+    period = ox.NamedNode(minter.dataset_part("temporal"))
+    add(dataset, DCTERMS.temporal, period)
+    add(period, RDF.type, DCTERMS.PeriodOfTime)
+    add(period, DCAT.startDate, typed(facts["temporal"]["start"], XSD.date))
+    add(period, DCAT.endDate, typed(facts["temporal"]["end"], XSD.date))
+    add(dataset, VOID.triples, typed(counts.total, XSD.integer))
+    add(dataset, VOID.uriSpace, ox.Literal(minter.base))
+    add(dataset, VOID.sparqlEndpoint, service)
     for vocabulary in (*VOCABULARIES, minter.term("")):
-        add((dataset, VOID.vocabulary, URIRef(vocabulary)))
+        add(dataset, VOID.vocabulary, ox.NamedNode(vocabulary))
     for name, triples in counts.graphs:
-        part = URIRef(name)
-        add((dataset, VOID.subset, part))
-        add((part, RDF.type, VOID.Dataset))
-        add((part, VOID.triples, Literal(triples, datatype=XSD.integer)))
+        part = ox.NamedNode(name)
+        add(dataset, VOID.subset, part)
+        add(part, RDF.type, VOID.Dataset)
+        add(part, VOID.triples, typed(triples, XSD.integer))
     _sdg_linkset(graph, minter, dataset, counts.sdg_target_links)
     _distributions(graph, minter, dataset, licence, files, record["formats"])
 
     # the SPARQL endpoint as a data service
     about = record["service"]
-    add((service, RDF.type, DCAT.DataService))
-    add((service, DCTERMS.title, en(about["title"])))
-    add((service, DCTERMS.description, en(about["description"])))
-    add((service, DCAT.endpointURL, service))
-    add((service, DCAT.endpointDescription, service))   # the SPARQL service description, given at the endpoint
-    add((service, DCAT.servesDataset, dataset))
-    add((service, DCTERMS.conformsTo, _typed(graph, about["conforms_to"], DCTERMS.Standard)))
-    add((service, DCTERMS.license, licence))
-    add((service, DCTERMS.publisher, publisher))
-    return graph
+    add(service, RDF.type, DCAT.DataService)
+    add(service, DCTERMS.title, folded(about["title"]))
+    add(service, DCTERMS.description, folded(about["description"]))
+    add(service, DCAT.endpointURL, service)
+    add(service, DCAT.endpointDescription, service)   # the SPARQL service description, given at the endpoint
+    add(service, DCAT.servesDataset, dataset)
+    add(service, DCTERMS.conformsTo, _typed(graph, about["conforms_to"], DCTERMS.Standard))
+    add(service, DCTERMS.license, licence)
+    add(service, DCTERMS.publisher, publisher)
+    return graph.list()
 
 
 def _theme(vocabulary: Vocabulary, slug: str):
@@ -163,28 +164,28 @@ def _theme(vocabulary: Vocabulary, slug: str):
                               hint="use a slug of mappings/themes.yaml under dataset: themes") from None
 
 
-def _typed(graph: Graph, iri: str, kind: URIRef) -> URIRef:
+def _typed(graph: Triples, iri: str, kind: ox.NamedNode) -> ox.NamedNode:
     """An outside resource, typed as DCAT-AP expects it (its class is not in this dataset otherwise)."""
-    node = URIRef(iri)
-    graph.add((node, RDF.type, kind))
+    node = ox.NamedNode(iri)
+    graph.add(node, RDF.type, kind)
     return node
 
 
-def _sdg_linkset(graph: Graph, minter: Minter, dataset: URIRef, links: int) -> None:
+def _sdg_linkset(graph: Triples, minter: Minter, dataset: ox.NamedNode, links: int) -> None:
     """The uncc:sdgTarget statements as a VoID linkset from this dataset to the UN's SDG vocabulary."""
-    linkset, sdg = URIRef(minter.dataset_part("sdg-target-links")), URIRef("http://metadata.un.org/sdg/")
-    graph.add((dataset, VOID.subset, linkset))
-    graph.add((linkset, RDF.type, VOID.Linkset))
-    graph.add((linkset, DCTERMS.title, Literal("Paragraphs to the SDG targets they serve", lang="en")))
-    graph.add((linkset, VOID.linkPredicate, URIRef(minter.term("sdgTarget"))))
-    graph.add((linkset, VOID.subjectsTarget, dataset))
-    graph.add((linkset, VOID.objectsTarget, sdg))
-    graph.add((linkset, VOID.triples, Literal(links, datatype=XSD.integer)))
-    graph.add((sdg, RDF.type, VOID.Dataset))
-    graph.add((sdg, DCTERMS.title, Literal("UN Sustainable Development Goals vocabulary", lang="en")))
+    linkset, sdg = ox.NamedNode(minter.dataset_part("sdg-target-links")), ox.NamedNode("http://metadata.un.org/sdg/")
+    graph.add(dataset, VOID.subset, linkset)
+    graph.add(linkset, RDF.type, VOID.Linkset)
+    graph.add(linkset, DCTERMS.title, en("Paragraphs to the SDG targets they serve"))
+    graph.add(linkset, VOID.linkPredicate, ox.NamedNode(minter.term("sdgTarget")))
+    graph.add(linkset, VOID.subjectsTarget, dataset)
+    graph.add(linkset, VOID.objectsTarget, sdg)
+    graph.add(linkset, VOID.triples, typed(links, XSD.integer))
+    graph.add(sdg, RDF.type, VOID.Dataset)
+    graph.add(sdg, DCTERMS.title, en("UN Sustainable Development Goals vocabulary"))
 
 
-def _distributions(graph: Graph, minter: Minter, dataset: URIRef, licence: URIRef, files: ReleasedFiles,
+def _distributions(graph: Triples, minter: Minter, dataset: ox.NamedNode, licence: ox.NamedNode, files: ReleasedFiles,
                    formats: Iterable[dict]) -> None:
     """Each whole-dataset dump twice: as released (gzipped) and as served plain (the server and the static site
     unpack it), each with its own size and SHA-256."""
@@ -199,24 +200,24 @@ def _distributions(graph: Graph, minter: Minter, dataset: URIRef, licence: URIRe
         plain_size, plain_digest = files.unpacked[packed]
         for name, size, digest, compressed in ((packed, files.sizes[packed], files.digests[packed], True),
                                                (plain, plain_size, plain_digest, False)):
-            dump = URIRef(minter.dump(name))
-            add((dataset, VOID.dataDump, dump))
-            add((dataset, DCAT.distribution, dump))
-            add((dump, RDF.type, DCAT.Distribution))
-            add((dump, DCTERMS.title, Literal(f"The whole dataset in {form['title']}"
-                                              + (", gzipped" if compressed else ""), lang="en")))
-            add((dump, DCAT.accessURL, dump))
-            add((dump, DCAT.downloadURL, dump))
-            add((dump, DCAT.mediaType, media))
-            add((dump, DCTERMS.format, file_type))
-            add((dump, DCTERMS.license, licence))
+            dump = ox.NamedNode(minter.dump(name))
+            add(dataset, VOID.dataDump, dump)
+            add(dataset, DCAT.distribution, dump)
+            add(dump, RDF.type, DCAT.Distribution)
+            add(dump, DCTERMS.title, en(f"The whole dataset in {form['title']}"
+                                        + (", gzipped" if compressed else "")))
+            add(dump, DCAT.accessURL, dump)
+            add(dump, DCAT.downloadURL, dump)
+            add(dump, DCAT.mediaType, media)
+            add(dump, DCTERMS.format, file_type)
+            add(dump, DCTERMS.license, licence)
             if compressed:
-                add((dump, DCAT.compressFormat, GZIP))
-            add((dump, DCAT.byteSize, Literal(size, datatype=XSD.nonNegativeInteger)))
-            checksum = URIRef(minter.checksum(name))
-            add((dump, SPDX.checksum, checksum))
-            add((checksum, RDF.type, SPDX.Checksum))
-            add((checksum, SPDX.algorithm, SPDX.checksumAlgorithm_sha256))
-            add((checksum, SPDX.checksumValue, Literal(digest, datatype=XSD.hexBinary)))
-    add((GZIP, RDF.type, DCTERMS.MediaType))
-    add((SPDX.checksumAlgorithm_sha256, RDF.type, SPDX.ChecksumAlgorithm))
+                add(dump, DCAT.compressFormat, GZIP)
+            add(dump, DCAT.byteSize, typed(size, XSD.nonNegativeInteger))
+            checksum = ox.NamedNode(minter.checksum(name))
+            add(dump, SPDX.checksum, checksum)
+            add(checksum, RDF.type, SPDX.Checksum)
+            add(checksum, SPDX.algorithm, SPDX.checksumAlgorithm_sha256)
+            add(checksum, SPDX.checksumValue, typed(digest, XSD.hexBinary))
+    add(GZIP, RDF.type, DCTERMS.MediaType)
+    add(SPDX.checksumAlgorithm_sha256, RDF.type, SPDX.ChecksumAlgorithm)

@@ -12,6 +12,8 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Mapping, Sequence
 
+import pyoxigraph as ox
+
 from .errors import CrimeCongressError
 from .ids import DEFAULT_BASE
 from .validation import Data, Finding, Report, validate_data
@@ -61,10 +63,11 @@ def new_text_documents(parsed, minter) -> tuple[tuple, tuple[Finding, ...]]:
 
 @dataclass(frozen=True)
 class TextGraphs:
-    """Declaration texts as RDF: one graph per document, {published file name: path as given}, and the
-    findings made while reading (a file that could not be read, a draft renamed to keep it apart)."""
+    """Declaration texts as RDF: one graph (a list of pyoxigraph Triples) per document, {published file name:
+    path as given}, and the findings made while reading (a file that could not be read, a draft renamed to
+    keep it apart)."""
 
-    graphs: tuple
+    graphs: tuple[list[ox.Triple], ...]
     files: Mapping[str, str]
     findings: tuple[Finding, ...] = ()
     refused: tuple[str, ...] = ()   # the paths that could not be read or parsed

@@ -17,9 +17,8 @@ from typing import BinaryIO, Callable, Iterable, Iterator, Mapping, Sequence
 import pyoxigraph as ox
 
 from .corpus.catalogue import DocumentFacts
-from .export import (JsonLdParts, Statements, TurtleParts, converted, gzipped, gzipped_lines, jsonld,
-                     merged_lines, ntriples, parse_ntriples, quad_lines, statements, subject_chunks,
-                     turtle)
+from .export import (JsonLdParts, TurtleParts, gzipped, gzipped_lines, jsonld, merged_lines, ntriples,
+                     parse_ntriples, quad_lines, subject_chunks, turtle)
 from .ids import Minter
 from .prefixes import load_context
 from .model import Document
@@ -111,7 +110,7 @@ def document_statements(document: Document, facts: DocumentFacts, minter: Minter
     """A document's statements with its tags, without duplicates (two tags may share their plain triple)."""
     from .rdf.emit import document_graph
     from .rdf.tags import tag_statements
-    unique = set(converted(document_graph(document, facts, minter, footnotes)))
+    unique = set(document_graph(document, facts, minter, footnotes))
     for tag in tags:
         unique.update(tag_statements(tag, minter))
     return list(unique)
@@ -126,10 +125,9 @@ class GraphWriter:
         self.context = load_context(minter.base)
         self.dumps: list[GraphDump] = []
 
-    def graph(self, name: str, graph: Statements, stem: str | None, *, full: bool = False) -> None:
-        """Convert the graph once and write its files under `stem` (Turtle; with `full`, also gzipped
-        N-Triples and JSON-LD); then it can go."""
-        triples = statements(graph)
+    def graph(self, name: str, triples: Sequence[ox.Triple], stem: str | None, *, full: bool = False) -> None:
+        """Write the graph's files under `stem` (Turtle; with `full`, also gzipped N-Triples and JSON-LD); then
+        it can go."""
         lines = ntriples(triples)
         compressed = gzipped(lines)
         if stem is not None:
@@ -155,7 +153,7 @@ class GraphWriter:
                                           document_tags.get(document.slug, ()))
             described.update(t for t in triples if t.subject in source_files)
             own = [t for t in triples if t.subject not in source_files]
-            self.graph(document.slug, own, f"doc/{document.slug}", full=True)
+            self.graph(document.slug, own, self.minter.relative(self.minter.document(document.slug)), full=True)
         self.graph("sources", list(described), "sources")
 
     def count_statements(self, name: str, predicate: str) -> int:
@@ -218,9 +216,8 @@ def batched(items: Iterable, size: int) -> Iterator[list]:
 def long_lived_frozen() -> Iterator[None]:
     """Leave the objects alive now (the corpus, its tags and links: millions, kept to the end) out of the
     cyclic collector's scans while the graphs are written, validated and merged: the collector then costs
-    little, and still frees each graph once written (rdflib's store and its graph refer to each other).
-    Measured by benchmarks/scale.py: with the collector scanning everything these steps are several times
-    slower; with it off, every graph stays in memory."""
+    little, and still frees what the writing leaves in cycles. Measured by benchmarks/scale.py (when the
+    graphs were rdflib's): with the collector scanning everything these steps were several times slower."""
     gc.freeze()
     try:
         yield

@@ -21,8 +21,7 @@ from datetime import date
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
-from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import RDF, SKOS
+import pyoxigraph as ox
 
 from crimecongress import dumps
 
@@ -67,19 +66,17 @@ def facts(slug: str):
                          endorsed_symbol="A/RES/70/174", endorsed_number="70/174", endorsed_date=date(2015, 12, 17))
 
 
-def vocabulary_graphs(minter) -> list[tuple[str, Graph]]:
-    from crimecongress.rdf.emit import new_graph
-    ontology = new_graph(minter)
-    ontology.add((URIRef(minter.ontology), RDF.type, URIRef("http://www.w3.org/2002/07/owl#Ontology")))
-    taxonomy = new_graph(minter)
+def vocabulary_graphs(minter) -> list[tuple[str, list[ox.Triple]]]:
+    from crimecongress.rdf.namespaces import OWL, RDF, SKOS, XSD
+    ontology = [ox.Triple(ox.NamedNode(minter.ontology), RDF.type, OWL.Ontology)]
+    taxonomy = []
     for slug, label in (("corruption", "Corruption"), ("rule-of-law", "Rule of law")):
-        taxonomy.add((URIRef(minter.theme(slug)), RDF.type, SKOS.Concept))
-        taxonomy.add((URIRef(minter.theme(slug)), SKOS.prefLabel, Literal(label, lang="en")))
-    authorities = new_graph(minter)
-    authorities.add((URIRef(minter.actor("unodc")), SKOS.prefLabel, Literal("UNODC", lang="en")))
-    # a non-canonical decimal, as the tags' confidences are written: Virtuoso keeps it as "0.9"
-    authorities.add((URIRef(minter.actor("unodc")), URIRef(minter.term("confidence")),
-                     Literal("0.90", datatype=URIRef("http://www.w3.org/2001/XMLSchema#decimal"))))
+        taxonomy.append(ox.Triple(ox.NamedNode(minter.theme(slug)), RDF.type, SKOS.Concept))
+        taxonomy.append(ox.Triple(ox.NamedNode(minter.theme(slug)), SKOS.prefLabel, ox.Literal(label, language="en")))
+    unodc = ox.NamedNode(minter.actor("unodc"))
+    authorities = [ox.Triple(unodc, SKOS.prefLabel, ox.Literal("UNODC", language="en")),
+                   # a non-canonical decimal, as the tags' confidences are written: Virtuoso keeps it as "0.9"
+                   ox.Triple(unodc, ox.NamedNode(minter.term("confidence")), ox.Literal("0.90", datatype=XSD.decimal))]
     return [(minter.graph("ontology"), ontology), (minter.graph("taxonomy"), taxonomy),
             (minter.graph("authorities"), authorities)]
 

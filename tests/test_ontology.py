@@ -6,6 +6,7 @@ import re
 import tomllib
 from pathlib import Path
 
+import pyoxigraph as ox
 import pytest
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SKOS
@@ -169,9 +170,11 @@ def test_vocabulary_graph_terms_are_declared(ontology):
     from crimecongress.rdf.vocabulary import authorities_graph, taxonomy_graph
     from crimecongress.vocab import load_vocabulary
     minter, vocab = Minter(), load_vocabulary()
-    graph = taxonomy_graph(vocab, minter) + authorities_graph(vocab, minter)
-    used = {p for p in graph.predicates() if str(p).startswith(str(UNCC))} \
-        | {o for o in graph.objects(None, RDF.type) if str(o).startswith(str(UNCC))}
+    triples = taxonomy_graph(vocab, minter) + authorities_graph(vocab, minter)
+    used = {URIRef(t.predicate.value) for t in triples} \
+        | {URIRef(t.object.value) for t in triples if t.predicate.value == str(RDF.type)}
+    used = {term for term in used if term.startswith(str(UNCC))}
+    assert used
     missing = sorted(t for t in used if not set(ontology.triples((t, RDF.type, None))))
     assert not missing, missing
 
@@ -244,8 +247,8 @@ def test_hermit_finds_ontology_taxonomy_and_authorities_consistent(tmp_path):
     from crimecongress.vocab import load_vocabulary
     minter, vocab = Minter(), load_vocabulary()
     data = tmp_path / "vocabulary.nt"
-    data.write_bytes((taxonomy_graph(vocab, minter) + authorities_graph(vocab, minter)).serialize(
-        format="nt", encoding="utf-8"))
+    data.write_bytes(ox.serialize(taxonomy_graph(vocab, minter) + authorities_graph(vocab, minter),
+                                  format=ox.RdfFormat.N_TRIPLES))
     assert check_consistency(ONTOLOGY, data).consistent
 
 
@@ -283,3 +286,30 @@ def test_missing_java_is_an_error_not_a_skip(monkeypatch):
     assert caught.value.exit_code == 2
     assert "Java is needed for the HermiT reasoner" in str(caught.value)
     assert "apt-get install default-jre-headless" in str(caught.value)
+
+
+# Terms of reused vocabularies that rdflib's term lists predate: DCAT 3 added dcat:version.
+NEWER_THAN_RDFLIB = {"http://www.w3.org/ns/dcat#version"}
+
+
+def test_every_term_of_a_reused_vocabulary_in_the_release_exists_in_it():
+    """The stages make their terms from namespaces that accept any name (pyoxigraph NamedNodes), so a misspelt
+    skos:prefLable would be published silently; rdflib's closed term lists of the W3C vocabularies catch it."""
+    from rdflib.namespace import DCAT, FOAF, ORG, PROV, VANN, VOID
+
+    from crimecongress import dumps
+    vocabularies = (SKOS, DCTERMS, PROV, DCAT, VOID, ORG, RDFS, OWL, FOAF, VANN)
+    build = ROOT / "build"
+    used: set[str] = set()
+    with dumps.open_plain(dumps.find(build)) as handle:
+        quads = list(ox.parse(handle, format=ox.RdfFormat.N_QUADS))
+    void = list(ox.parse(path=str(build / "void.ttl"), format=ox.RdfFormat.TURTLE))
+    for statement in quads + void:
+        used.add(statement.predicate.value)
+        if statement.predicate.value == str(RDF.type) and isinstance(statement.object, ox.NamedNode):
+            used.add(statement.object.value)
+    unknown = sorted(term for term in used - NEWER_THAN_RDFLIB for vocabulary in vocabularies
+                     if term.startswith(str(vocabulary._NS))
+                     and term[len(str(vocabulary._NS)):] not in vocabulary.__annotations__)
+    assert unknown == []
+    assert any(term.startswith(str(SKOS._NS)) for term in used)     # the check saw the vocabularies at all

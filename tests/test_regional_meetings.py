@@ -6,15 +6,16 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pyoxigraph as ox
 import pytest
 import yaml
-import rdflib.namespace as ns
-from rdflib import Graph, Literal, URIRef
 
 from crimecongress.ids import Minter
 from crimecongress.rdf.emit import document_graph
+from crimecongress.rdf.namespaces import RDF, XSD
 from crimecongress.rdf.vocabulary import authorities_graph
 from crimecongress.vocab import load_vocabulary
+from triple_lookup import Lookup
 
 ROOT = Path(__file__).resolve().parents[1]
 SOURCES = ROOT / "sources"
@@ -84,8 +85,8 @@ def test_meeting_agrees_with_the_corpus_lines_it_cites(vocab, raw_meetings, repo
 
 
 def test_every_adopting_meeting_and_prepared_congress_is_known(catalogue, vocab, raw_meetings):
-    meetings = {m.slug for m in vocab.meetings}
-    congresses = {c.number for c in vocab.congresses}
+    meetings = {m.slug for m in vocab.meetings if m.slug is not None}
+    congresses = {c.congress for c in vocab.congresses}
     for facts in catalogue.documents:
         assert facts.congress is None or facts.meeting is None, f"{facts.slug}: adopted at a Congress or a meeting"
         assert facts.meeting is None or facts.meeting in meetings, f"{facts.slug}: unknown meeting {facts.meeting}"
@@ -93,31 +94,28 @@ def test_every_adopting_meeting_and_prepared_congress_is_known(catalogue, vocab,
         assert entry.get("prepares") is None or entry["prepares"] in congresses, slug
 
 
-def _published(corpus, catalogue, vocab, slugs) -> Graph:
+def _published(corpus, catalogue, vocab, slugs) -> Lookup:
     graph = authorities_graph(vocab, MINTER)
     for document in corpus.documents:
         if document.slug in slugs:
             graph += document_graph(document, catalogue.facts(document.slug), MINTER)
-    return graph
+    return Lookup(graph)
 
 
 def test_year_and_meeting_are_published_as_for_the_statement_of_principles(corpus, catalogue, vocab):
     graph = _published(corpus, catalogue, vocab, {*REPORTS, "statement-of-principles-1991"})
-    adopted_at, year = URIRef(UNCC + "adoptedAt"), URIRef(UNCC + "year")
+    adopted_at, year = ox.NamedNode(UNCC + "adoptedAt"), ox.NamedNode(UNCC + "year")
     for slug, adopted in [("statement-of-principles-1991", ("paris-ministerial-meeting-1991", 1991))] + \
                          [(r, (m, 2019)) for r, (m, _, _) in REPORTS.items()]:
-        document = URIRef(MINTER.document(slug))
+        document = ox.NamedNode(MINTER.document(slug))
         meeting, when = adopted
-        assert set(graph.objects(document, adopted_at)) == {URIRef(MINTER.meeting(meeting))}, slug
-        assert set(graph.objects(document, year)) == {Literal(str(when), datatype=ns.XSD.gYear)}, slug
-        assert (URIRef(MINTER.meeting(meeting)), ns.RDF.type, URIRef(UNCC + "Meeting")) in graph
+        assert set(graph.objects(document, adopted_at)) == {ox.NamedNode(MINTER.meeting(meeting))}, slug
+        assert set(graph.objects(document, year)) == {ox.Literal(str(when), datatype=XSD.gYear)}, slug
+        assert (ox.NamedNode(MINTER.meeting(meeting)), RDF.type, ox.NamedNode(UNCC + "Meeting")) in graph
 
 
 def test_regional_reports_query_answers(corpus, catalogue, vocab):
-    import pyoxigraph as ox
-    graph = _published(corpus, catalogue, vocab, set(REPORTS))
-    store = ox.Store()
-    store.load(graph.serialize(format="nt").encode("utf-8"), ox.RdfFormat.N_TRIPLES)
+    store = _published(corpus, catalogue, vocab, set(REPORTS)).store()
     solutions = store.query(QUERY.read_text(encoding="utf-8"))
     names = [v.value for v in solutions.variables]
     rows = [{n: (s[n].value if s[n] is not None else None) for n in names} for s in solutions]

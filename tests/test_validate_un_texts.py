@@ -43,7 +43,7 @@ def test_a_resolution_is_a_resolution_and_its_annex_names_it(tmp_path):
     read = text_graphs([SHARED / "ga-res-80" / "A_RES_80_5.md"])
     store = ox.Store()
     for graph in read.graphs:
-        store.load(graph.serialize(format="nt", encoding="utf-8"), format=ox.RdfFormat.N_TRIPLES)
+        store.extend(ox.Quad(t.subject, t.predicate, t.object) for t in graph)
     rows = list(store.query(f"""
         PREFIX uncc: <{BASE}ontology#> PREFIX dcterms: <http://purl.org/dc/terms/>
         SELECT ?annex ?symbol ?date WHERE {{
@@ -216,6 +216,7 @@ def test_the_new_terms_are_defined_in_three_languages():
 
 
 def test_hermit_finds_a_resolution_and_its_annex_consistent():
+    import pyoxigraph as ox
     from rdflib import Graph
 
     from crimecongress.reasoning import check_consistency_graph
@@ -224,5 +225,5 @@ def test_hermit_finds_a_resolution_and_its_annex_consistent():
     graph = Graph().parse(ONTOLOGY_FILE, format="turtle")
     texts = [SHARED / "ga-res-80" / "A_RES_80_5.md", SHARED / "ga-res-80" / "A_RES_80_11.md"]
     for document in text_graphs(texts).graphs:
-        graph += document
+        graph.parse(data=ox.serialize(document, format=ox.RdfFormat.N_TRIPLES), format="nt")
     assert check_consistency_graph(graph).consistent

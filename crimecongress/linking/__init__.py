@@ -3,7 +3,8 @@
 The build calls `link_corpus` once, after tagging, and publishes `Linked.graphs` as named graphs:
 
     linked = link_corpus(corpus, tags, vocabulary, minter)
-    named += [(minter.graph(name), graph) for name, graph in linked.graphs]
+    for name, triples in linked.graphs:
+        writer.graph(name, triples, name)
     files.update(figures(corpus, tags, linked.sdg_links, vocabulary=vocabulary, catalogue=linked.catalogue))
 
 Pure apart from reading mappings/ (sdg.yaml, sdg-crosswalk.yaml, sdg-words.yaml, rpm-kyoto-headings.yaml,
@@ -16,7 +17,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from rdflib import Graph
+import pyoxigraph as ox
 
 from ..ids import Minter
 from ..model import Corpus
@@ -30,7 +31,7 @@ class Linked:
     crosswalk: object            # sdg.Crosswalk
     sdg_links: object            # sdg.SdgLinks
     alignments: tuple            # lineage.Alignment, sorted
-    graphs: tuple[tuple[str, Graph], ...]   # (graph name for Minter.graph, graph)
+    graphs: tuple[tuple[str, list[ox.Triple]], ...]   # (graph name for Minter.graph, its triples)
 
 
 def link_corpus(corpus: Corpus, tags, vocabulary, minter: Minter, mappings_dir: Path = MAPPINGS_DIR) -> Linked:

@@ -62,14 +62,14 @@ from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 from typing import Iterable, Mapping, Sequence
 
-from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import RDF, XSD
+import pyoxigraph as ox
 
 from ..errors import InvalidDocument
-from ..ids import Minter, slug_year
+from ..ids import Minter, last_segment, slug_year
 from ..model import Corpus, Document, Unit, UnitKind
-from ..rdf.literals import decimal
-from ..rdf.namespaces import bind_prefixes, uncc
+from ..rdf.literals import decimal, en, typed
+from ..rdf.namespaces import RDF, XSD, uncc
+from ..rdf.triples import Triples
 from ..vocab.files import display
 from .mappings import load_checked
 
@@ -509,9 +509,9 @@ def load_heading_map(mappings_dir: Path = MAPPINGS_DIR, corpus: Corpus | None = 
     mapping = load_checked(path, Path(mappings_dir))
     data = mapping.data
     if corpus is not None:
-        compiled = {int(u.iri.rsplit("/", 1)[1]): u for u in corpus.document(COMPILATION).units
+        compiled = {int(last_segment(u.iri)): u for u in corpus.document(COMPILATION).units
                     if u.kind is UnitKind.HEADING}
-        kyoto = {int(u.iri.rsplit("/", 1)[1]): u for u in corpus.document(KYOTO).units if u.kind is UnitKind.HEADING}
+        kyoto = {int(last_segment(u.iri)): u for u in corpus.document(KYOTO).units if u.kind is UnitKind.HEADING}
         for key, level in (("sections", 1), ("groups", 2)):
             for n, entry in enumerate(data[key]):
                 where = (key, n)
@@ -534,7 +534,7 @@ def load_heading_map(mappings_dir: Path = MAPPINGS_DIR, corpus: Corpus | None = 
 
 
 def _number(iri: str | None) -> int | None:
-    return int(iri.rsplit("/", 1)[1]) if iri else None
+    return int(last_segment(iri)) if iri else None
 
 
 def recommendations(corpus: Corpus) -> list[Unit]:
@@ -887,32 +887,31 @@ def lineage(corpus: Corpus, tags, minter: Minter, heading_map: HeadingMap | None
     return tuple(sorted(links, key=lambda l: (position[l.source], l.relation, l.method, l.rank)))
 
 
-def lineage_graph(alignments: Iterable[Alignment], minter: Minter) -> Graph:
+def lineage_graph(alignments: Iterable[Alignment], minter: Minter) -> list[ox.Triple]:
     """For each link a uncc:Alignment at {source}/lineage/{target path} with uncc:source, uncc:target,
     uncc:relation (the property it qualifies), uncc:method, uncc:score (xsd:decimal), uncc:rank, uncc:evidence,
     uncc:confidence (the measured precision of its band) and uncc:asserted; and the direct triple (?source
     uncc:takenUpIn / uncc:continues / uncc:implements ?target) for the asserted links only."""
     term = uncc(minter)
-    graph = Graph()
-    bind_prefixes(graph, minter)
+    graph = Triples()
     for link in alignments:
-        source, target, relation = URIRef(link.source), URIRef(link.target), term[link.relation]
+        source, target, relation = ox.NamedNode(link.source), ox.NamedNode(link.target), term[link.relation]
         if link.asserted:
-            graph.add((source, relation, target))
-        node = URIRef(minter.alignment(link.source, link.target))
-        graph.add((node, RDF.type, term.Alignment))
-        graph.add((node, term.source, source))
-        graph.add((node, term.target, target))
-        graph.add((node, term.relation, relation))
-        graph.add((node, term.method, Literal(link.method)))
-        graph.add((node, term.score, decimal(link.score)))
-        graph.add((node, term.rank, Literal(link.rank, datatype=XSD.positiveInteger)))
-        graph.add((node, term.asserted, Literal(link.asserted)))
+            graph.add(source, relation, target)
+        node = ox.NamedNode(minter.alignment(link.source, link.target))
+        graph.add(node, RDF.type, term.Alignment)
+        graph.add(node, term.source, source)
+        graph.add(node, term.target, target)
+        graph.add(node, term.relation, relation)
+        graph.add(node, term.method, ox.Literal(link.method))
+        graph.add(node, term.score, decimal(link.score))
+        graph.add(node, term.rank, typed(link.rank, XSD.positiveInteger))
+        graph.add(node, term.asserted, ox.Literal(link.asserted))
         if link.confidence is not None:
-            graph.add((node, term.confidence, decimal(link.confidence)))
+            graph.add(node, term.confidence, decimal(link.confidence))
         if link.evidence:
-            graph.add((node, term.evidence, Literal(link.evidence, lang="en")))
-    return graph
+            graph.add(node, term.evidence, en(link.evidence))
+    return graph.list()
 
 
 # ------------------------------------------------------------------------------------------------------------

@@ -29,19 +29,20 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Iterable, Iterator
 
-from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import DCTERMS, PROV, RDF, SKOS
+import pyoxigraph as ox
 
 from ..errors import InvalidDocument
 from ..ids import Minter, sdg, sdg_slug
 from ..model import Corpus, UnitKind
-from ..rdf.literals import decimal
-from ..rdf.namespaces import OA, SDGO, bind_prefixes, uncc
+from ..rdf.literals import decimal, en, typed
+from ..rdf.namespaces import DCTERMS, OA, PROV, RDF, SDGO, SKOS, uncc
+from ..rdf.tags import evidence_statements
+from ..rdf.triples import Triples
 from ..tagging.model import Evidence, Method, TagKind, Tags
 from ..vocab.files import display
 from .mappings import load_checked
 
-SCHEME = URIRef("http://metadata.un.org/sdg")
+SCHEME = ox.NamedNode("http://metadata.un.org/sdg")
 MAPPINGS_DIR = Path(__file__).resolve().parents[2] / "mappings"
 CATALOGUE_FILE = "sdg.yaml"
 CROSSWALK_FILE = "sdg-crosswalk.yaml"
@@ -167,7 +168,7 @@ def load_catalogue(mappings_dir: Path = MAPPINGS_DIR) -> SdgCatalogue:
     return SdgCatalogue(tuple(goals))
 
 
-def sdg_graph(catalogue: SdgCatalogue, minter: Minter) -> Graph:
+def sdg_graph(catalogue: SdgCatalogue, minter: Minter) -> list[ox.Triple]:
     """The SDG goals, targets and indicators the dataset links to, restated with the UN's IRIs and classes.
 
     Typed sdgo:Goal/Target/Indicator (the UN SDG ontology) and skos:Concept in the UN's scheme; skos:notation
@@ -176,48 +177,47 @@ def sdg_graph(catalogue: SdgCatalogue, minter: Minter) -> Graph:
     and, down, skos:narrower and sdgo:hasTarget / sdgo:hasIndicator; the scheme its title as skos:prefLabel. An indicator shared by two targets (15.7.1 = 15.c.1) is one
     concept with two notations and two broader targets. Indicators without a verified permanent code are not
     published; their target says so in a skos:note."""
-    graph = Graph()
-    bind_prefixes(graph, minter)
-    graph.add((SCHEME, RDF.type, SKOS.ConceptScheme))
-    title = Literal("A Knowledge Organization System for the United Nations Sustainable Development Goals", lang="en")
-    graph.add((SCHEME, DCTERMS.title, title))
-    graph.add((SCHEME, SKOS.prefLabel, title))
+    graph = Triples()
+    graph.add(SCHEME, RDF.type, SKOS.ConceptScheme)
+    title = en("A Knowledge Organization System for the United Nations Sustainable Development Goals")
+    graph.add(SCHEME, DCTERMS.title, title)
+    graph.add(SCHEME, SKOS.prefLabel, title)
     for goal in catalogue.goals:
-        g = URIRef(goal.iri)
+        g = ox.NamedNode(goal.iri)
         _concept(graph, g, SDGO.Goal, goal.code, goal.title)
-        graph.add((g, SKOS.altLabel, Literal(goal.short_title, lang="en")))
-        graph.add((SCHEME, SKOS.hasTopConcept, g))
-        graph.add((g, SKOS.topConceptOf, SCHEME))
+        graph.add(g, SKOS.altLabel, en(goal.short_title))
+        graph.add(SCHEME, SKOS.hasTopConcept, g)
+        graph.add(g, SKOS.topConceptOf, SCHEME)
         for target in goal.targets:
-            t = URIRef(target.iri)
+            t = ox.NamedNode(target.iri)
             _concept(graph, t, SDGO.Target, target.code, target.text)
-            graph.add((t, SKOS.broader, g))
-            graph.add((g, SKOS.narrower, t))
-            graph.add((g, SDGO.hasTarget, t))
+            graph.add(t, SKOS.broader, g)
+            graph.add(g, SKOS.narrower, t)
+            graph.add(g, SDGO.hasTarget, t)
             unpublished = []
             for indicator in target.indicators:
                 if indicator.iri is None:
                     unpublished.append(indicator)
                     continue
-                i = URIRef(indicator.iri)
+                i = ox.NamedNode(indicator.iri)
                 _concept(graph, i, SDGO.Indicator, indicator.code, indicator.text)
-                graph.add((i, SKOS.notation, Literal(indicator.permanent_code, datatype=SDGO.SDGCodePerm)))
-                graph.add((i, SKOS.broader, t))
-                graph.add((t, SKOS.narrower, i))
-                graph.add((t, SDGO.hasIndicator, i))
+                graph.add(i, SKOS.notation, typed(indicator.permanent_code, SDGO.SDGCodePerm))
+                graph.add(i, SKOS.broader, t)
+                graph.add(t, SKOS.narrower, i)
+                graph.add(t, SDGO.hasIndicator, i)
             for indicator in unpublished:
-                graph.add((t, SKOS.note, Literal(
+                graph.add(t, SKOS.note, en(
                     f"Indicator {indicator.code} ({indicator.text}) is part of the framework but has no verified "
-                    f"permanent code, so it is not published here.", lang="en")))
-    return graph
+                    f"permanent code, so it is not published here."))
+    return graph.list()
 
 
-def _concept(graph: Graph, node: URIRef, cls: URIRef, code: str, text: str) -> None:
-    graph.add((node, RDF.type, cls))
-    graph.add((node, RDF.type, SKOS.Concept))
-    graph.add((node, SKOS.inScheme, SCHEME))
-    graph.add((node, SKOS.notation, Literal(code, datatype=SDGO.SDGCodeCompact)))
-    graph.add((node, SKOS.prefLabel, Literal(text, lang="en")))
+def _concept(graph: Triples, node: ox.NamedNode, cls: ox.NamedNode, code: str, text: str) -> None:
+    graph.add(node, RDF.type, cls)
+    graph.add(node, RDF.type, SKOS.Concept)
+    graph.add(node, SKOS.inScheme, SCHEME)
+    graph.add(node, SKOS.notation, typed(code, SDGO.SDGCodeCompact))
+    graph.add(node, SKOS.prefLabel, en(text))
 
 
 # ------------------------------------------------------------------------------------------------------------
@@ -296,26 +296,25 @@ def _concept_iri(minter: Minter, kind: TagKind, slug: str) -> str:
     return minter.theme(slug) if kind is TagKind.THEME else minter.instrument(slug)
 
 
-def crosswalk_graph(crosswalk: Crosswalk, catalogue: SdgCatalogue, minter: Minter) -> Graph:
+def crosswalk_graph(crosswalk: Crosswalk, catalogue: SdgCatalogue, minter: Minter) -> list[ox.Triple]:
     """The crosswalk as SKOS mapping triples (theme skos:closeMatch target) and, for each, a qualified record
     (uncc:Alignment at {concept}/sdg/{code}) with the relation, the method "curated crosswalk" and the
     justification as uncc:evidence."""
     term = uncc(minter)
-    graph = Graph()
-    bind_prefixes(graph, minter)
+    graph = Triples()
     for mapping in crosswalk.mappings:
-        concept = URIRef(_concept_iri(minter, mapping.kind, mapping.slug))
-        target = URIRef(catalogue.iri(mapping.target))
+        concept = ox.NamedNode(_concept_iri(minter, mapping.kind, mapping.slug))
+        target = ox.NamedNode(catalogue.iri(mapping.target))
         relation = SKOS[mapping.relation]
-        graph.add((concept, relation, target))
-        record = URIRef(minter.sdg_mapping(str(concept), mapping.target))
-        graph.add((record, RDF.type, term.Alignment))
-        graph.add((record, term.source, concept))
-        graph.add((record, term.target, target))
-        graph.add((record, term.relation, relation))
-        graph.add((record, term.method, Literal("curated crosswalk")))
-        graph.add((record, term.evidence, Literal(mapping.justification, lang="en")))
-    return graph
+        graph.add(concept, relation, target)
+        record = ox.NamedNode(minter.sdg_mapping(concept.value, mapping.target))
+        graph.add(record, RDF.type, term.Alignment)
+        graph.add(record, term.source, concept)
+        graph.add(record, term.target, target)
+        graph.add(record, term.relation, relation)
+        graph.add(record, term.method, ox.Literal("curated crosswalk"))
+        graph.add(record, term.evidence, en(mapping.justification))
+    return graph.list()
 
 
 # ------------------------------------------------------------------------------------------------------------
@@ -537,7 +536,7 @@ def link_sdgs(corpus: Corpus, tags: Tags, catalogue: SdgCatalogue, crosswalk: Cr
     return SdgLinks(tuple(links))
 
 
-def sdg_links_graph(links: SdgLinks, minter: Minter) -> Graph:
+def sdg_links_graph(links: SdgLinks, minter: Minter) -> list[ox.Triple]:
     """`?unit uncc:sdgTarget <sdg>` for each link, and its annotation at {unit}/tag/sdg/{16-5}, in the pattern of
     the tagger's annotations (crimecongress/rdf/tags.py): a uncc:Tag and oa:Annotation (oa:classifying) whose body
     is the SDG IRI and whose target is the evidence words (an oa:SpecificResource with oa:hasSource and an
@@ -545,38 +544,20 @@ def sdg_links_graph(links: SdgLinks, minter: Minter) -> Graph:
     measured precision); a link of the band "words and crosswalk" also names the tag annotations that map to the
     same target (prov:wasDerivedFrom)."""
     term = uncc(minter)
-    graph = Graph()
-    bind_prefixes(graph, minter)
+    graph = Triples()
     for link in links:
-        unit, body = URIRef(link.unit), URIRef(link.iri)
-        graph.add((unit, term.sdgTarget, body))
-        note = URIRef(minter.annotation(link.unit, "sdg", sdg_slug(link.code)))
-        graph.add((note, RDF.type, term.Tag))
-        graph.add((note, RDF.type, OA.Annotation))
-        graph.add((note, OA.motivatedBy, OA.classifying))
-        graph.add((note, OA.hasBody, body))
-        graph.add((note, term.taggedUnit, unit))
-        graph.add((note, term.method, Literal(link.method)))
-        graph.add((note, term.rule, Literal(link.rule)))
-        graph.add((note, term.confidence, decimal(link.confidence)))
+        unit, body = ox.NamedNode(link.unit), ox.NamedNode(link.iri)
+        graph.add(unit, term.sdgTarget, body)
+        note = ox.NamedNode(minter.annotation(link.unit, "sdg", sdg_slug(link.code)))
+        graph.add(note, RDF.type, term.Tag)
+        graph.add(note, RDF.type, OA.Annotation)
+        graph.add(note, OA.motivatedBy, OA.classifying)
+        graph.add(note, OA.hasBody, body)
+        graph.add(note, term.taggedUnit, unit)
+        graph.add(note, term.method, ox.Literal(link.method))
+        graph.add(note, term.rule, ox.Literal(link.rule))
+        graph.add(note, term.confidence, decimal(link.confidence))
         for source in link.via:
-            graph.add((note, PROV.wasDerivedFrom, URIRef(source)))
-        _evidence(graph, minter, note, link.evidence)
-    return graph
-
-
-def _evidence(graph: Graph, minter: Minter, note: URIRef, evidence: Evidence) -> None:
-    # The same target and selector nodes as rdf/tags.py gives a tag's evidence (it has no helper for an
-    # annotation that is not a theme, instrument or actor tag; swap to one when it does).
-    target = URIRef(minter.annotation_target(str(note)))
-    selector = URIRef(minter.annotation_selector(str(note)))
-    graph.add((note, OA.hasTarget, target))
-    graph.add((target, RDF.type, OA.SpecificResource))
-    graph.add((target, OA.hasSource, URIRef(evidence.source)))
-    graph.add((target, OA.hasSelector, selector))
-    graph.add((selector, RDF.type, OA.TextQuoteSelector))
-    graph.add((selector, OA.exact, Literal(evidence.exact)))
-    if evidence.prefix:
-        graph.add((selector, OA.prefix, Literal(evidence.prefix)))
-    if evidence.suffix:
-        graph.add((selector, OA.suffix, Literal(evidence.suffix)))
+            graph.add(note, PROV.wasDerivedFrom, ox.NamedNode(source))
+        graph.extend(evidence_statements(note, link.evidence, minter))
+    return graph.list()

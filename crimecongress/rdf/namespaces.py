@@ -1,35 +1,63 @@
-"""Namespaces of the vocabularies the dataset reuses, and the project's own (which depends on the base IRI),
-as rdflib terms. Their names and IRIs come from the one prefix table (crimecongress.prefixes); the ones rdflib
-defines are rdflib's own (closed: a misspelt term fails), checked against the table by tests/test_prefixes.py."""
+"""Namespaces of the vocabularies the dataset reuses, and the project's own (which depends on the base IRI), as
+makers of pyoxigraph NamedNodes: `SKOS.prefLabel`, `SKOS["prefLabel"]` or `NS("skos").prefLabel`. Their names
+and IRIs come from the one prefix table (crimecongress.prefixes); a term that is not a Python name (a hyphen, a
+leading digit) is asked for with [].
+"""
 from __future__ import annotations
 
-from rdflib import Namespace
-from rdflib.namespace import DCAT, DCTERMS, ORG, OWL, PROV, RDF, RDFS, SKOS, VOID, XSD
+from functools import lru_cache
 
-from ..ids import Minter
-from ..prefixes import pick, table
+import pyoxigraph as ox
 
-ELI = Namespace(table()["eli"])
-OA = Namespace(table()["oa"])
-VANN = Namespace(table()["vann"])
-SDG = Namespace(table()["sdg"])
-SDGO = Namespace(table()["sdgo"])
+from ..ids import DEFAULT_BASE, Minter
+from ..prefixes import table
 
-# The prefixes bound in the rdflib graphs the stages build.
-BOUND = ("uncc", "eli", "oa", "prov", "skos", "dcterms", "org", "owl", "rdfs", "xsd", "void", "dcat", "vann", "sdg",
-         "sdgo", "doc", "theme", "instrument", "actor", "congress")
 
-__all__ = ["DCAT", "DCTERMS", "ELI", "OA", "ORG", "OWL", "PROV", "RDF", "RDFS", "SDG", "SDGO", "SKOS", "VANN", "VOID",
-           "XSD", "uncc", "bind_prefixes"]
+class Namespace:
+    """The IRIs under one namespace, each made once as a NamedNode (the stages name the same terms again and again)."""
+
+    __slots__ = ("iri", "_nodes")
+
+    def __init__(self, iri: str):
+        self.iri = iri
+        self._nodes: dict[str, ox.NamedNode] = {}
+
+    def __getitem__(self, name: str) -> ox.NamedNode:
+        node = self._nodes.get(name)
+        if node is None:
+            node = self._nodes[name] = ox.NamedNode(self.iri + name)
+        return node
+
+    def __getattr__(self, name: str) -> ox.NamedNode:
+        if name.startswith("__"):          # copy, pickle and the like look for special methods
+            raise AttributeError(name)
+        return self[name]
+
+    def __str__(self) -> str:
+        return self.iri
+
+    def __repr__(self) -> str:
+        return f"Namespace({self.iri!r})"
+
+
+@lru_cache(maxsize=64)
+def NS(prefix: str, base: str = DEFAULT_BASE) -> Namespace:  # noqa: N802 -- reads as the constant it gives
+    """The namespace a prefix of the table names (for the base IRI, for the project's own namespaces)."""
+    return Namespace(table(base)[prefix])
+
+
+DCAT, DCTERMS, ELI, OA, ORG, OWL, PROV, RDF, RDFS, SDG, SDGO, SKOS, VANN, VOID, XSD = (NS(name) for name in (
+    "dcat", "dcterms", "eli", "oa", "org", "owl", "prov", "rdf", "rdfs", "sdg", "sdgo", "skos", "vann", "void", "xsd"))
+
+__all__ = ["DCAT", "DCTERMS", "ELI", "NS", "Namespace", "OA", "ORG", "OWL", "PROV", "RDF", "RDFS", "SDG", "SDGO",
+           "SKOS", "VANN", "VOID", "XSD", "uncc"]
+
+
+@lru_cache(maxsize=8)
+def _uncc(term_namespace: str) -> Namespace:
+    return Namespace(term_namespace)
 
 
 def uncc(minter: Minter) -> Namespace:
     """The project's ontology namespace under the minter's base."""
-    return Namespace(minter.term(""))
-
-
-def bind_prefixes(graph, minter: Minter) -> None:
-    """Bind the project's prefixes, so that a graph reads as the published files do (which take theirs from
-    crimecongress.export.TURTLE_PREFIXES)."""
-    for prefix, namespace in pick(BOUND, minter.base).items():
-        graph.namespace_manager.bind(prefix, Namespace(namespace), override=True, replace=True)
+    return _uncc(minter.term(""))

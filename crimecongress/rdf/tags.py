@@ -24,12 +24,12 @@ nodes. Pure: no I/O.
 from __future__ import annotations
 
 import pyoxigraph as ox
-from rdflib import Graph
 
 from ..ids import Minter
-from ..tagging.model import INFERRED, Tag, TagKind, Tags
+from ..tagging.model import INFERRED, Evidence, Tag, TagKind, Tags
 from .literals import decimal_lexical
-from .namespaces import ELI, OA, PROV, RDF, XSD, bind_prefixes, uncc
+from .namespaces import ELI, OA, PROV, RDF, XSD, uncc
+from .triples import unique
 
 _PROPERTY = {TagKind.THEME: "theme", TagKind.INSTRUMENT: "instrument", TagKind.ACTOR: "actor"}
 INFERRED_THEME = "inferredTheme"
@@ -41,24 +41,19 @@ def annotation_iri(tag: Tag, minter: Minter) -> str:
 
 
 class _Terms:
-    """The IRIs a tag's statements use, made once (pyoxigraph terms) for a minter's base."""
+    """The terms a tag's statements use, looked up once for a minter's base."""
 
     def __init__(self, minter: Minter):
         term = uncc(minter)
-        node = lambda iri: ox.NamedNode(str(iri))  # noqa: E731
-        self.property = {kind: node(term[name]) for kind, name in _PROPERTY.items()}
-        self.inferred_theme = node(term[INFERRED_THEME])
-        self.motivation = {kind: node(iri) for kind, iri in _MOTIVATION.items()}
-        self.cites, self.type = node(ELI.cites), node(RDF.type)
-        self.tag, self.annotation = node(term.Tag), node(OA.Annotation)
-        self.motivated_by, self.has_body, self.tagged_unit = node(OA.motivatedBy), node(OA.hasBody), node(term.taggedUnit)
-        self.method, self.curation, self.rule = node(term.method), node(term.curation), node(term.rule)
-        self.confidence, self.derived_from = node(term.confidence), node(PROV.wasDerivedFrom)
-        self.has_target, self.specific_resource = node(OA.hasTarget), node(OA.SpecificResource)
-        self.has_source, self.has_selector = node(OA.hasSource), node(OA.hasSelector)
-        self.quote_selector, self.exact = node(OA.TextQuoteSelector), node(OA.exact)
-        self.prefix, self.suffix = node(OA.prefix), node(OA.suffix)
-        self.decimal = node(XSD.decimal)
+        self.property = {kind: term[name] for kind, name in _PROPERTY.items()}
+        self.inferred_theme = term[INFERRED_THEME]
+        self.motivation = dict(_MOTIVATION)
+        self.cites, self.type = ELI.cites, RDF.type
+        self.tag, self.annotation = term.Tag, OA.Annotation
+        self.motivated_by, self.has_body, self.tagged_unit = OA.motivatedBy, OA.hasBody, term.taggedUnit
+        self.method, self.curation, self.rule = term.method, term.curation, term.rule
+        self.confidence, self.derived_from = term.confidence, PROV.wasDerivedFrom
+        self.decimal = XSD.decimal
         self._confidences: dict = {}
 
     def confidence_literal(self, value) -> ox.Literal:
@@ -98,30 +93,32 @@ def tag_statements(tag: Tag, minter: Minter) -> list[ox.Triple]:
     add(ox.Triple(note, terms.confidence, terms.confidence_literal(tag.confidence)))
     if tag.derived_from:
         add(ox.Triple(note, terms.derived_from, ox.NamedNode(tag.derived_from)))
-    if tag.evidence is None:
-        return out
-    target = ox.NamedNode(minter.annotation_target(note.value))
-    selector = ox.NamedNode(minter.annotation_selector(note.value))
-    add(ox.Triple(note, terms.has_target, target))
-    add(ox.Triple(target, terms.type, terms.specific_resource))
-    add(ox.Triple(target, terms.has_source, ox.NamedNode(tag.evidence.source)))
-    add(ox.Triple(target, terms.has_selector, selector))
-    add(ox.Triple(selector, terms.type, terms.quote_selector))
-    add(ox.Triple(selector, terms.exact, ox.Literal(tag.evidence.exact)))
-    if tag.evidence.prefix:
-        add(ox.Triple(selector, terms.prefix, ox.Literal(tag.evidence.prefix)))
-    if tag.evidence.suffix:
-        add(ox.Triple(selector, terms.suffix, ox.Literal(tag.evidence.suffix)))
+    if tag.evidence is not None:
+        out += evidence_statements(note, tag.evidence, minter)
     return out
 
 
-def tags_graph(tags: Tags, minter: Minter) -> Graph:
-    """Every tag as RDF, in one rdflib graph (for reading and tests; the build writes `tag_statements`)."""
-    graph = Graph()
-    bind_prefixes(graph, minter)
-    statements = [triple for tag in tags for triple in tag_statements(tag, minter)]
-    graph.parse(data=ox.serialize(statements, format=ox.RdfFormat.N_TRIPLES), format="nt")
-    return graph
+def evidence_statements(note: ox.NamedNode, evidence: Evidence, minter: Minter) -> list[ox.Triple]:
+    """Where the words that made an annotation stand (a tag's, or an SDG link's): its target, the source unit and
+    a text-quote selector, each node with the IRI `Minter` gives it below the annotation."""
+    target = ox.NamedNode(minter.annotation_target(note.value))
+    selector = ox.NamedNode(minter.annotation_selector(note.value))
+    out = [ox.Triple(note, OA.hasTarget, target),
+           ox.Triple(target, RDF.type, OA.SpecificResource),
+           ox.Triple(target, OA.hasSource, ox.NamedNode(evidence.source)),
+           ox.Triple(target, OA.hasSelector, selector),
+           ox.Triple(selector, RDF.type, OA.TextQuoteSelector),
+           ox.Triple(selector, OA.exact, ox.Literal(evidence.exact))]
+    if evidence.prefix:
+        out.append(ox.Triple(selector, OA.prefix, ox.Literal(evidence.prefix)))
+    if evidence.suffix:
+        out.append(ox.Triple(selector, OA.suffix, ox.Literal(evidence.suffix)))
+    return out
+
+
+def tags_graph(tags: Tags, minter: Minter) -> list[ox.Triple]:
+    """Every tag as RDF, each triple once (two tags may share their plain triple)."""
+    return unique(*(tag_statements(tag, minter) for tag in tags))
 
 
 def tags_by_document(tags: Tags, documents: dict[str, str]) -> dict[str, list[Tag]]:

@@ -1,6 +1,6 @@
 """The data to validate, read: RDF files (any syntax, gzipped or not, bounded by crimecongress.limits) as
-N-Triples, rdflib graphs and pyoxigraph Stores gathered into Data, which loads them into one Store (or one
-rdflib Graph, for pyshacl). Syntax errors become one InputError naming the file, line and column.
+N-Triples, graphs (lists of pyoxigraph Triples) and pyoxigraph Stores gathered into Data, which loads them into
+one Store (or one rdflib Graph, for pyshacl). Syntax errors become one InputError naming the file, line and column.
 
 It knows nothing of the shapes, the engines or the findings, nor of declaration texts (see drafts.py).
 """
@@ -71,7 +71,8 @@ def _typed_lines(chunk: bytes) -> bytes:
 @dataclass
 class Data:
     """The data to validate, as written: N-Triples chunks (what pyshacl reads, and what the Store is loaded
-    from) or rdflib graphs, plus any pyoxigraph Store given as is."""
+    from) or graphs (sequences of pyoxigraph Triples, as the emit stage gives them), plus any pyoxigraph Store
+    given as is."""
 
     # (file name for errors, N-Triples): a list, or any iterable that can be iterated again (chunks of a dataset
     # too large to hold twice are then read as they are loaded)
@@ -105,14 +106,14 @@ class Data:
         for _, chunk in self.ntriples:
             graph.parse(data=chunk, format="nt")
         for given in self.graphs:
-            graph += given
+            graph.parse(data=_graph_ntriples(given), format="nt")
         for given in self.stores:
             graph.parse(data=given.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.DefaultGraph()), format="nt")
         return graph
 
 
-def _graph_ntriples(graph) -> bytes:
-    return graph.serialize(format="nt", encoding="utf-8")
+def _graph_ntriples(triples) -> bytes:
+    return ox.serialize(list(triples), format=ox.RdfFormat.N_TRIPLES) or b""
 
 
 def read_rdf_file(path: str | Path, rdf_format: str | None = None) -> bytes:
@@ -163,24 +164,35 @@ def _parsing(name: str) -> Iterator[None]:
 
 
 def as_data(data, *, rdf_format: str | None = None) -> Data:
-    """Data from an rdflib Graph, a pyoxigraph Store, RDF file path(s), N-Triples bytes, or a list of these."""
+    """Data from a graph (a list or tuple of pyoxigraph Triples), a pyoxigraph Store, RDF file path(s), N-Triples
+    bytes, an rdflib Graph, or a list of these."""
     if isinstance(data, Data):
         return data
     out = Data()
+    if _is_graph(data):
+        out.graphs.append(data)
+        return out
     items = data if isinstance(data, (list, tuple)) else [data]
     for item in items:
-        if isinstance(item, ox.Store):
+        if _is_graph(item):
+            out.graphs.append(item)
+        elif isinstance(item, ox.Store):
             out.stores.append(item)
         elif isinstance(item, (str, Path)):
             out.ntriples.append((str(item), read_rdf_file(item, rdf_format)))
         elif isinstance(item, bytes):
             out.ntriples.append(("(N-Triples)", item))
-        elif hasattr(item, "serialize") and hasattr(item, "triples"):
-            out.graphs.append(item)
+        elif hasattr(item, "serialize") and hasattr(item, "triples"):      # an rdflib Graph
+            out.ntriples.append(("(graph)", item.serialize(format="nt", encoding="utf-8")))
         else:
-            raise TypeError(f"cannot validate {type(item).__name__}: give an rdflib Graph, a pyoxigraph Store, "
-                            f"N-Triples bytes or RDF file paths")
+            raise TypeError(f"cannot validate {type(item).__name__}: give pyoxigraph Triples, a pyoxigraph Store, "
+                            f"N-Triples bytes, an rdflib Graph or RDF file paths")
     return out
+
+
+def _is_graph(item) -> bool:
+    """A list or tuple of pyoxigraph Triples (an empty one is no graph: `as_data([])` is no data)."""
+    return isinstance(item, (list, tuple)) and bool(item) and all(isinstance(t, ox.Triple) for t in item)
 
 
 def read_checked_rdf(path: Path, rdf_format: str | None, check: bool) -> bytes:

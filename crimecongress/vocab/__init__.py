@@ -1,4 +1,5 @@
-"""The vocabulary read from mappings/: the theme taxonomy and the authority lists (instruments, actors, Congresses).
+"""The vocabulary read from mappings/: the theme taxonomy and the authority lists (instruments, actors, Congresses
+and other meetings).
 
     vocab = load_vocabulary()            # mappings/ of the repository
     vocab.theme("corruption").label.fr   # "Corruption"
@@ -10,8 +11,8 @@ naming the file, line and entry.
 from __future__ import annotations
 
 from .load import MAPPINGS_DIR, load_vocabulary
-from .model import (Actor, CongressEvent, IccsCode, Instrument, Labels, Meeting, Publication, Resolution, Theme,
-                    ThemeScheme, TreatySeries, Vocabulary)
+from .model import (Actor, IccsCode, Instrument, Labels, Meeting, Publication, Resolution, Theme, ThemeScheme,
+                    TreatySeries, Vocabulary)
 
-__all__ = ["MAPPINGS_DIR", "Actor", "CongressEvent", "IccsCode", "Instrument", "Labels", "Meeting", "Publication",
-           "Resolution", "Theme", "ThemeScheme", "TreatySeries", "Vocabulary", "load_vocabulary"]
+__all__ = ["MAPPINGS_DIR", "Actor", "IccsCode", "Instrument", "Labels", "Meeting", "Publication", "Resolution", "Theme",
+           "ThemeScheme", "TreatySeries", "Vocabulary", "load_vocabulary"]

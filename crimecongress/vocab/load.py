@@ -12,7 +12,7 @@ from typing import Any, Callable
 
 from ..errors import InvalidDocument
 from .files import MappingFile, display, load_schema, read_mapping, schema_path, validate
-from .model import (Actor, CongressEvent, IccsCode, Instrument, Labels, Meeting, Publication, Resolution, Theme,
+from .model import (Actor, IccsCode, Instrument, Labels, Meeting, Publication, Resolution, Theme,
                     ThemeScheme, TreatySeries, Vocabulary)
 
 MAPPINGS_DIR = Path(__file__).resolve().parents[2] / "mappings"
@@ -132,28 +132,32 @@ def _themes(mapping: MappingFile, iccs: set[str] = frozenset()) -> tuple[ThemeSc
             tuple(themes[s] for s in sorted(themes)))
 
 
-def _congresses(mapping: MappingFile) -> tuple[tuple[CongressEvent, ...], tuple[Meeting, ...]]:
+def _meetings(mapping: MappingFile) -> tuple[Meeting, ...]:
+    """The Congresses (by number), then the other meetings (by slug)."""
     congress_check = _Checker(mapping, "congresses", "number")
     congress_check.unique()
     meeting_check = _Checker(mapping, "meetings", "slug")
     meeting_check.unique()
-    congresses = tuple(sorted((CongressEvent(c["number"], c["name"], c["city"], c["country"], _date(c["start_date"]),
-                                             c["source"], _date(c.get("end_date")), c.get("note"))
-                               for c in mapping.data["congresses"]), key=lambda c: c.number))
-    meetings = tuple(sorted((Meeting(m["slug"], m["name"], m["city"], m["country"], _date(m["start_date"]),
-                                     m["source"], _date(m.get("end_date")), m.get("note"), m.get("prepares"))
-                             for m in mapping.data["meetings"]), key=lambda m: m.slug))
-    numbers = {c.number for c in congresses}
+
+    def event(entry: dict, **key) -> Meeting:
+        return Meeting(entry["name"], entry["city"], entry["country"], _date(entry["start_date"]), entry["source"],
+                       _date(entry.get("end_date")), entry.get("note"), **key)
+
+    congresses = sorted((event(c, congress=c["number"]) for c in mapping.data["congresses"]),
+                        key=lambda c: c.congress)
+    meetings = sorted((event(m, slug=m["slug"], prepares=m.get("prepares")) for m in mapping.data["meetings"]),
+                      key=lambda m: m.slug)
+    numbers = {c.congress for c in congresses}
     for meeting in meetings:
         if meeting.prepares is not None and meeting.prepares not in numbers:
             meeting_check.fail(meeting.slug, f"prepares {meeting.prepares}, which is not a Congress of the file",
                                "use a Congress number from 1 to 14", "prepares")
-    for event, check, key in ([(c, congress_check, c.number) for c in congresses]
-                              + [(m, meeting_check, m.slug) for m in meetings]):
-        if event.end_date is not None and event.end_date < event.start_date:
-            check.fail(key, f"ends ({event.end_date}) before it starts ({event.start_date})",
+    for held, check, key in ([(c, congress_check, c.congress) for c in congresses]
+                               + [(m, meeting_check, m.slug) for m in meetings]):
+        if held.end_date is not None and held.end_date < held.start_date:
+            check.fail(key, f"ends ({held.end_date}) before it starts ({held.start_date})",
                        "swap or correct the dates", "end_date")
-    return congresses, meetings
+    return (*congresses, *meetings)
 
 
 def _actors(mapping: MappingFile) -> tuple[Actor, ...]:
@@ -250,9 +254,10 @@ def load_vocabulary(mappings_dir: Path = MAPPINGS_DIR) -> Vocabulary:
     files = {name: _read(mappings_dir, name) for name in FILES}
     iccs = _iccs(files["iccs"])
     scheme, themes = _themes(files["themes"], {c.code for c in iccs})
-    congresses, meetings = _congresses(files["congresses"])
+    meetings = _meetings(files["congresses"])
     actors = _actors(files["actors"])
     classes = load_schema(schema_path(mappings_dir / "instruments.yaml", mappings_dir))["x-ontology-class"]
     instruments = _instruments(files["instruments"], classes, {a.slug for a in actors},
-                               {c.number for c in congresses}, {m.slug for m in meetings})
-    return Vocabulary(scheme, themes, instruments, actors, congresses, meetings, iccs)
+                               {m.congress for m in meetings if m.congress is not None},
+                               {m.slug for m in meetings if m.slug is not None})
+    return Vocabulary(scheme, themes, instruments, actors, meetings, iccs)

@@ -117,20 +117,10 @@ class Actor:
 
 
 @dataclass(frozen=True)
-class CongressEvent:
-    number: int
-    name: str
-    city: str
-    country: str
-    start_date: date
-    source: str
-    end_date: date | None = None
-    note: str | None = None
-
-
-@dataclass(frozen=True)
 class Meeting:
-    slug: str
+    """A Congress or another meeting (a regional preparatory or a ministerial meeting) of mappings/congresses.yaml:
+    a Congress is known by its number (`congress`, published at congress/{n}), any other meeting by its slug
+    (meeting/{slug})."""
     name: str
     city: str
     country: str
@@ -138,7 +128,13 @@ class Meeting:
     source: str
     end_date: date | None = None
     note: str | None = None
+    congress: int | None = None    # the Congress's number, when the meeting is a Congress
+    slug: str | None = None        # the other meetings' key
     prepares: int | None = None    # the number of the Congress a regional preparatory meeting prepared for
+
+    def __post_init__(self):
+        if (self.congress is None) == (self.slug is None):
+            raise ValueError(f"{self.name}: a meeting is a Congress (a number) or has a slug, not both or neither")
 
 
 @dataclass(frozen=True)
@@ -149,8 +145,7 @@ class Vocabulary:
     themes: tuple[Theme, ...]
     instruments: tuple[Instrument, ...]
     actors: tuple[Actor, ...]
-    congresses: tuple[CongressEvent, ...]
-    meetings: tuple[Meeting, ...]
+    meetings: tuple[Meeting, ...]       # the Congresses by number, then the other meetings by slug
     iccs: tuple[IccsCode, ...] = ()
 
     @cached_property
@@ -165,6 +160,11 @@ class Vocabulary:
     def _actors(self) -> dict[str, Actor]:
         return {a.slug: a for a in self.actors}
 
+    @cached_property
+    def congresses(self) -> tuple[Meeting, ...]:
+        """The Congresses, by number."""
+        return tuple(m for m in self.meetings if m.congress is not None)
+
     def theme(self, slug: str) -> Theme:
         return self._themes[slug]
 
@@ -174,10 +174,11 @@ class Vocabulary:
     def actor(self, slug: str) -> Actor:
         return self._actors[slug]
 
-    def congress(self, number: int) -> CongressEvent:
-        return next(c for c in self.congresses if c.number == number)
+    def congress(self, number: int) -> Meeting:
+        return next(m for m in self.meetings if m.congress == number)
 
     def meeting(self, slug: str) -> Meeting:
+        """A meeting other than a Congress, by its slug."""
         return next(m for m in self.meetings if m.slug == slug)
 
     def top_themes(self) -> tuple[Theme, ...]:

@@ -1,70 +1,47 @@
-"""Serialisers for the released files, each deterministic: the same graph always gives the same bytes.
+"""The project's one set of RDF writers (Turtle, N-Triples, N-Quads, JSON-LD, RDF/XML), used by the build, by
+`serve` and by `site`; each is deterministic: the same statements always give the same bytes.
 
-Every writer takes a graph's statements as pyoxigraph triples (an rdflib Graph is converted first), so
-that the build converts each graph once and writes its Turtle, N-Triples and JSON-LD from the same list.
+Every writer takes statements as pyoxigraph triples, the one term model of every stage, so that the build writes
+a graph's Turtle, N-Triples and JSON-LD from the same list.
 Turtle is written by pyoxigraph with the statements sorted; N-Triples and N-Quads are sorted lines;
 JSON-LD is compacted here against the published context, with nodes and values sorted, a node per line.
 The whole-dataset dumps are merged from the graphs' sorted lines (`merged_lines`, `quad_lines`) and written
 a chunk at a time (`TurtleParts`, `JsonLdParts`), so that the build never holds the whole dataset as
 Python objects.
+
+Published data has no blank nodes; the writers accept them for what does (SPARQL CONSTRUCT answers, the
+service description, the SHACL report), and Turtle writes them nested (`[ ... ]`, `( ... )`) when asked.
+Imports neither rdflib nor anything that does: the server's SPARQL workers use these writers and must start fast.
 """
 from __future__ import annotations
 
 import gzip
 import heapq
 import json
+import re
 import zlib
-from typing import Iterable, Iterator, Sequence, Union
+from json.encoder import encode_basestring
+from typing import Iterable, Iterator, Mapping, Sequence
 
 import pyoxigraph as ox
-from rdflib import BNode, Graph, Literal, URIRef
 
 from .ids import DEFAULT_BASE
-from .prefixes import context_prefixes, pick, table
+from .prefixes import PLAIN_LOCAL, context_prefixes, pick, table
 
-_RDF_TYPE = table()["rdf"] + "type"
+_RDF = table()["rdf"]
+_RDF_TYPE, _RDF_FIRST, _RDF_REST = _RDF + "type", _RDF + "first", _RDF + "rest"
+_RDF_NIL = ox.NamedNode(_RDF + "nil")
 _XSD_STRING = table()["xsd"] + "string"
+_NAMESPACE_END = re.compile(r"[/#]")
 
-# What the writers accept: an rdflib Graph, or statements already converted by `statements`.
-Statements = Union[Graph, Sequence[ox.Triple]]
+# What the writers accept: the statements of a graph, as pyoxigraph triples.
+Statements = Sequence[ox.Triple]
 
 
 # Prefixes for Turtle output, in this order: those whose local names are plain words (document IRIs, with
 # slashes, stay whole, so doc: is not among them).
 TURTLE_PREFIXES = ("uncc", "theme", "instrument", "actor", "eli", "oa", "prov", "skos", "dcterms", "org", "owl", "rdf",
                    "rdfs", "xsd", "void", "dcat", "vann", "sdg", "sdgo")
-
-
-def statements(graph: Statements) -> Sequence[ox.Triple]:
-    """The statements as pyoxigraph triples; a blank node is an error (published data has none)."""
-    return converted(graph) if isinstance(graph, Graph) else graph
-
-
-def converted(triples: Iterable[tuple]) -> list[ox.Triple]:
-    """rdflib triples as pyoxigraph triples (each IRI converted once: they repeat)."""
-    nodes: dict[str, ox.NamedNode] = {}
-
-    def term(value, triple):
-        if isinstance(value, URIRef):
-            node = nodes.get(value)
-            if node is None:
-                node = nodes[value] = ox.NamedNode(str(value))
-            return node
-        if isinstance(value, Literal):
-            if value.language:
-                return ox.Literal(str(value), language=value.language)
-            if value.datatype:
-                datatype = nodes.get(value.datatype)
-                if datatype is None:
-                    datatype = nodes[value.datatype] = ox.NamedNode(str(value.datatype))
-                return ox.Literal(str(value), datatype=datatype)
-            return ox.Literal(str(value))
-        if isinstance(value, BNode):
-            raise ValueError(f"blank node in published data: {triple}")
-        raise ValueError(f"cannot publish term {value!r}")
-
-    return [ox.Triple(term(triple[0], triple), term(triple[1], triple), term(triple[2], triple))
-            for triple in triples]
 
 
 def turtle_prefixes(base: str = DEFAULT_BASE) -> dict[str, str]:
@@ -88,13 +65,133 @@ def _turtle_body(triples: Sequence[ox.Triple], prefixes: dict[str, str]) -> list
     return out
 
 
-def turtle(graph: Statements, base: str = DEFAULT_BASE) -> bytes:
-    """Turtle with the statements sorted by subject, predicate and object, one blank line between subjects.
+def ordered(triples: Iterable[ox.Triple], first: str | None = None) -> list[ox.Triple]:
+    """The order every writer writes statements in: by subject (`first` leading, IRIs before blank nodes),
+    predicate and object."""
+    return sorted(triples, key=lambda t: (t.subject.value != first, type(t.subject) is ox.BlankNode,
+                                          t.subject.value, t.predicate.value, str(t.object)))
 
-    Written by pyoxigraph: two orders of magnitude faster than rdflib's longturtle at this size, and as stable."""
-    triples = sorted(statements(graph), key=lambda t: (t.subject.value, t.predicate.value, str(t.object)))
-    prefixes = turtle_prefixes(base)
-    return b"\n".join(_turtle_header(prefixes) + _turtle_body(triples, prefixes) + [b""])
+
+def plain_prefixes(triples: Iterable[ox.Triple], prefixes: Mapping[str, str]) -> dict[str, str]:
+    """The prefixes that shorten some IRI of the statements and leave every IRI they cover a plain local name (the
+    Turtle writer would write doc:doha-declaration-2015\\/para\\/5 otherwise; such IRIs stay whole instead).
+    rdf:type as a predicate is written `a`, so needs no prefix."""
+    iris = set()
+    for t in triples:
+        if type(t.subject) is ox.NamedNode:
+            iris.add(t.subject.value)
+        if t.predicate.value != _RDF_TYPE:
+            iris.add(t.predicate.value)
+        obj = t.object
+        if type(obj) is ox.NamedNode:
+            iris.add(obj.value)
+        elif type(obj) is ox.Literal and not obj.language and obj.datatype.value != _XSD_STRING:
+            iris.add(obj.datatype.value)
+    names = {namespace: name for name, namespace in prefixes.items()}
+    used, spoilt = set(), set()
+    for iri in iris:
+        for cut in _NAMESPACE_END.finditer(iri):      # a namespace ends in / or #: look up each such start
+            name = names.get(iri[:cut.end()])
+            if name is not None:
+                local = iri[cut.end():]
+                (used if local == "" or PLAIN_LOCAL.fullmatch(local) else spoilt).add(name)
+    return {name: prefixes[name] for name in sorted(used - spoilt)}
+
+
+def turtle(graph: Statements, base: str = DEFAULT_BASE, *, prefixes: Mapping[str, str] | None = None,
+           first: str | None = None, nested: bool = False) -> bytes:
+    """Turtle with the statements sorted by subject (`first` leading), predicate and object, one blank line between
+    subjects, and the prefixes (by default the build's, for `base`) declared sorted.
+
+    Written by pyoxigraph: two orders of magnitude faster than rdflib's longturtle at this size, and as stable.
+    `nested` writes a blank node that is the object of one statement in place, as [ ... ] or as a list ( ... ),
+    and one that is the object of none as []: for documents made of blank nodes, like a SHACL report."""
+    triples = ordered(graph, first)
+    prefixes = turtle_prefixes(base) if prefixes is None else dict(prefixes)
+    body = _nested_body(triples, prefixes) if nested else _turtle_body(triples, prefixes)
+    return b"\n".join(_turtle_header(prefixes) + body + [b""])
+
+
+def _term_texts(terms: Iterable, prefixes: dict[str, str]) -> dict:
+    """Each term as pyoxigraph's Turtle writer writes it (prefixed names, short literals), all in one call."""
+    terms = list(dict.fromkeys(terms))
+    marker = "urn:x-term:"
+    predicate = ox.NamedNode(marker + "p")
+    text = ox.serialize([ox.Triple(ox.NamedNode(f"{marker}{n}"), predicate, term) for n, term in enumerate(terms)],
+                        format=ox.RdfFormat.TURTLE, prefixes=prefixes)
+    out = {}
+    for line in text.decode("utf-8").split("\n"):
+        if line.startswith("<" + marker):
+            number, _, rest = line[len(marker) + 1:].partition("> ")
+            out[terms[int(number)]] = rest[len(f"<{marker}p> "):-2]
+    return out
+
+
+_INDENT = "    "      # nested Turtle's indentation step (the published SHACL report's layout)
+
+
+def _nested_body(triples: Sequence[ox.Triple], prefixes: dict[str, str]) -> list[bytes]:
+    """The statements' lines with blank nodes nested (see `turtle`): a subject's first statement on its line, the
+    others below, each nesting indented one step further."""
+    by_subject: dict = {}
+    references: dict = {}
+    for t in triples:
+        by_subject.setdefault(t.subject, []).append((t.predicate, t.object))
+        if type(t.object) is ox.BlankNode:
+            references[t.object] = references.get(t.object, 0) + 1
+    inline = {node for node, count in references.items() if count == 1}
+    reached: set = set()
+    waiting = [s for s in by_subject if s not in inline]
+    while waiting:
+        for _, obj in by_subject.get(waiting.pop(), ()):
+            if obj in inline and obj not in reached:
+                reached.add(obj)
+                waiting.append(obj)
+    inline &= reached                         # a cycle of blank nodes has no place to be nested: labels then
+    roots = [s for s in by_subject if s not in inline]
+
+    def items(node) -> list | None:
+        """The members of the list that starts at `node`, or None if it is not a well-formed list."""
+        out = []
+        while node != _RDF_NIL:
+            pairs = by_subject.get(node, [])
+            first = [o for p, o in pairs if p.value == _RDF_FIRST]
+            rest = [o for p, o in pairs if p.value == _RDF_REST]
+            if node not in inline or len(pairs) != 2 or len(first) != 1 or len(rest) != 1:
+                return None
+            out.append(first[0])
+            node = rest[0]
+        return out
+
+    texts = _term_texts([term for t in triples for term in (t.subject, t.predicate, t.object)
+                         if term not in inline], prefixes)
+
+    def predicate_text(p) -> str:
+        return "a" if p.value == _RDF_TYPE else texts[p]
+
+    def obj_text(o, depth: int) -> str:
+        if o not in inline:
+            return texts[o]
+        members = items(o)
+        if members is not None and members:
+            return "( " + " ".join(obj_text(m, depth) for m in members) + " )"
+        pairs = by_subject.get(o)
+        if not pairs:
+            return "[]"
+        inner = _INDENT * (depth + 1)
+        return "[\n" + inner + properties(pairs, depth + 1, " ;\n" + inner) + "\n" + _INDENT * depth + "]"
+
+    def properties(pairs, depth: int, between: str) -> str:
+        grouped: dict = {}
+        for p, o in pairs:
+            grouped.setdefault(p, []).append(obj_text(o, depth))
+        return between.join(f"{predicate_text(p)} {' , '.join(objects)}" for p, objects in grouped.items())
+
+    out: list[bytes] = []
+    for subject in roots:
+        name = "[]" if type(subject) is ox.BlankNode and subject not in references else texts[subject]
+        out += [b"", (name + " " + properties(by_subject[subject], 1, " ;\n" + _INDENT) + " .").encode("utf-8")]
+    return out
 
 
 class TurtleParts:
@@ -117,7 +214,7 @@ class TurtleParts:
 
 def ntriples(graph: Statements) -> bytes:
     """One statement per line, sorted and without duplicates (the order of a set is not stable)."""
-    lines = set(ox.serialize(list(statements(graph)), format=ox.RdfFormat.N_TRIPLES).splitlines(keepends=True))
+    lines = set(ox.serialize(list(graph), format=ox.RdfFormat.N_TRIPLES).splitlines(keepends=True))
     return b"".join(sorted(lines))
 
 
@@ -185,17 +282,26 @@ def gzipped(data: bytes) -> bytes:
     return gzip.compress(data, compresslevel=6, mtime=0)
 
 
-class _Compactor:
-    """Compacts triples with the published context: a short key per predicate, coerced values."""
+class Compactor:
+    """Compacts triples with the published context: a short key per predicate, coerced values. Made once per
+    context and kept (the server keeps one): it remembers the context's inline text and the IRIs it compacted."""
 
     def __init__(self, context: dict):
         ctx = context["@context"]
+        self.context = ctx
         self.prefixes = context_prefixes(context)
         self.terms: dict[str, tuple[str, dict]] = {}
         self._compacted: dict[str, str] = {}          # compact_iri is called for every statement
+        self._text: str | None = None
         for key, value in ctx.items():
             if isinstance(value, dict) and "@id" in value:
                 self.terms.setdefault(self.expand(value["@id"]), (key, value))
+
+    @property
+    def context_text(self) -> str:
+        if self._text is None:
+            self._text = inline_context(self.context)
+        return self._text
 
     def expand(self, curie: str) -> str:
         prefix, _, local = curie.partition(":")
@@ -204,7 +310,9 @@ class _Compactor:
     def compact_iri(self, iri: str) -> str:
         known = self._compacted.get(iri)
         if known is None:
-            known = self._compacted[iri] = self._compact(iri)
+            known = self._compact(iri)
+            if len(self._compacted) < 100_000:    # a server's answers may name any number of IRIs
+                self._compacted[iri] = known
         return known
 
     def _compact(self, iri: str) -> str:
@@ -215,10 +323,12 @@ class _Compactor:
         return best
 
     def value(self, definition: dict | None, obj):
-        if isinstance(obj, ox.NamedNode):
+        if type(obj) is ox.NamedNode:
             if definition and definition.get("@type") == "@id":
                 return obj.value
             return {"@id": obj.value}
+        if type(obj) is ox.BlankNode:
+            return {"@id": "_:" + obj.value}
         language = obj.language
         datatype = None if language or obj.datatype.value == _XSD_STRING else obj.datatype.value
         if definition is not None:
@@ -234,19 +344,27 @@ class _Compactor:
             return {"@value": obj.value, "@type": self.compact_iri(datatype)}
         return {"@value": obj.value}
 
-    def node(self, subject: str, pairs: list) -> dict:
-        node: dict = {"id": subject}
+    def node(self, subject, pairs: list) -> dict:
+        """The node of a subject (a pyoxigraph term) from its (predicate IRI, object term) pairs."""
+        node: dict = {"id": subject.value if type(subject) is ox.NamedNode else "_:" + subject.value}
         for predicate, obj in pairs:
-            if predicate == _RDF_TYPE:
+            if predicate == _RDF_TYPE and type(obj) is ox.NamedNode:
                 node.setdefault("type", []).append(self.compact_iri(obj.value))
                 continue
             key, definition = self.terms.get(predicate) or (self.compact_iri(predicate), None)
-            if definition and definition.get("@container") == "@language" and isinstance(obj, ox.Literal) \
+            if definition and definition.get("@container") == "@language" and type(obj) is ox.Literal \
                     and obj.language:
                 node.setdefault(key, {}).setdefault(obj.language, []).append(obj.value)
                 continue
             node.setdefault(key, []).append(self.value(definition, obj))
         return {key: _single(value) for key, value in node.items()}
+
+
+def _json_key(value) -> str:
+    """A value's JSON text, the order of multi-valued entries (computed fast for plain strings)."""
+    if isinstance(value, str):
+        return encode_basestring(value)
+    return json.dumps(value, sort_keys=True, ensure_ascii=False)
 
 
 def _single(value):
@@ -256,7 +374,7 @@ def _single(value):
     if isinstance(value, list):
         if len(value) == 1:
             return value[0]
-        return sorted(value, key=lambda v: json.dumps(v, sort_keys=True, ensure_ascii=False))
+        return sorted(value, key=_json_key)
     return value
 
 
@@ -266,9 +384,10 @@ def inline_context(context: dict) -> str:
     return json.dumps(context, ensure_ascii=False, sort_keys=True, indent=1).replace("\n", "\n ")
 
 
-def jsonld(graph: Statements, context: dict) -> bytes:
-    """Compact JSON-LD: {"@context": {the context, inline}, "@graph": [nodes sorted by id]}."""
-    triples = sorted(statements(graph), key=lambda t: t.subject.value)
+def jsonld(graph: Statements, context: dict | Compactor) -> bytes:
+    """Compact JSON-LD: {"@context": {the context, inline}, "@graph": [nodes sorted by id, IRIs first]}.
+    `context` is the context document, or a Compactor made from it (kept by a caller that writes often)."""
+    triples = sorted(graph, key=lambda t: (type(t.subject) is ox.BlankNode, t.subject.value))
     parts = JsonLdParts(context)
     return parts.head() + parts.part(triples) + parts.tail()
 
@@ -276,19 +395,20 @@ def jsonld(graph: Statements, context: dict) -> bytes:
 class JsonLdParts:
     """Compact JSON-LD written a part at a time (`head`, `part` for each chunk of statements whose subjects
     are whole and in order, `tail`): {"@context": {...}, "@graph": [...]} with the context inline and one node per
-    line, keys sorted, as the server writes it. The C JSON encoder writes each node (the indenting one is ten times
-    slower and leaves reference cycles behind each call)."""
+    line, keys sorted. The C JSON encoder writes each node (the indenting one is ten times slower and leaves
+    reference cycles behind each call)."""
 
-    def __init__(self, context: dict):
-        self.context, self.compactor, self.first = context["@context"], _Compactor(context), True
+    def __init__(self, context: dict | Compactor):
+        self.compactor = context if isinstance(context, Compactor) else Compactor(context)
+        self.first = True
 
     def head(self) -> bytes:
-        return b'{\n "@context": ' + inline_context(self.context).encode() + b',\n "@graph": ['
+        return b'{\n "@context": ' + self.compactor.context_text.encode() + b',\n "@graph": ['
 
     def part(self, triples: Sequence[ox.Triple]) -> bytes:
-        by_subject: dict[str, list] = {}
+        by_subject: dict = {}
         for triple in triples:
-            by_subject.setdefault(triple.subject.value, []).append((triple.predicate.value, triple.object))
+            by_subject.setdefault(triple.subject, []).append((triple.predicate.value, triple.object))
         out = []
         for subject, pairs in by_subject.items():
             text = json.dumps(self.compactor.node(subject, pairs), ensure_ascii=False, sort_keys=True)
@@ -298,3 +418,24 @@ class JsonLdParts:
 
     def tail(self) -> bytes:
         return b"]\n}\n" if self.first else b"\n ]\n}\n"
+
+
+def rdfxml(graph: Statements, prefixes: Mapping[str, str], first: str | None = None) -> bytes:
+    """RDF/XML, written by pyoxigraph from the statements in order."""
+    return ox.serialize(ordered(graph, first), format=ox.RdfFormat.RDF_XML, prefixes=dict(prefixes))
+
+
+def serialise(fmt: str, triples: Sequence[ox.Triple], prefixes: Mapping[str, str], compactor: Compactor,
+              first: str | None = None) -> bytes:
+    """A description or an answer as `serve` and `site` hand it out, as "ttl", "nt", "jsonld" or "rdf": Turtle with
+    only the prefixes it can use (see `plain_prefixes`) and `first`'s statements first, JSON-LD compacted with
+    `compactor`'s context."""
+    if fmt == "ttl":
+        return turtle(triples, prefixes=plain_prefixes(triples, prefixes), first=first)
+    if fmt == "nt":
+        return ntriples(triples)
+    if fmt == "jsonld":
+        return jsonld(triples, compactor)
+    if fmt == "rdf":
+        return rdfxml(triples, prefixes, first)
+    raise ValueError(f"unknown RDF format {fmt!r}")

@@ -11,6 +11,7 @@ Imports only the standard library and ids: the server's SPARQL workers use it an
 from __future__ import annotations
 
 import json
+import re
 from functools import lru_cache
 from pathlib import Path
 from types import MappingProxyType
@@ -69,3 +70,50 @@ def pick(names: Iterable[str], base: str = DEFAULT_BASE) -> dict[str, str]:
     """The named prefixes of the table, in the order given (writers that emit them in order stay stable)."""
     known = table(base)
     return {name: known[name] for name in names}
+
+
+# A local name shortened to a prefixed name: a plain word, which reads the same in Turtle, SPARQL and on a page
+# (the Turtle writer would escape anything else, e.g. doc:doha-declaration-2015\/para\/5).
+PLAIN_LOCAL = re.compile(r"[A-Za-z_][A-Za-z0-9_-]*")
+
+
+def _shortened(iri: str, prefixes: Iterable[tuple[str, str]]) -> tuple[str, str] | None:
+    """(prefix, local name) by the namespace that leaves the shortest plain local name, or None."""
+    best = None
+    for prefix, namespace in prefixes:
+        if iri.startswith(namespace):
+            local = iri[len(namespace):]
+            if (local == "" or PLAIN_LOCAL.fullmatch(local)) and \
+                    (best is None or (len(local), len(prefix), prefix) < (len(best[1]), len(best[0]), best[0])):
+                best = (prefix, local)
+    return best
+
+
+class Prefixes:
+    """A prefix map that shortens IRIs: the one rule by which the pages, the served Turtle and the messages of
+    the checks write an IRI as a prefixed name. The namespace that leaves the shortest local name wins (doc:
+    before the base), and only a plain word (or nothing) is left as the local name."""
+
+    def __init__(self, mapping: Mapping[str, str]):
+        self.mapping = dict(sorted(mapping.items()))
+        self._memo: dict[str, tuple[str, str] | None] = {}
+
+    def shorten(self, iri: str) -> tuple[str, str] | None:
+        """(prefix, local name), or None when no namespace leaves a plain local name."""
+        if iri in self._memo:
+            return self._memo[iri]
+        found = _shortened(iri, self.mapping.items())
+        if len(self._memo) < 200_000:          # a server's pages ask for the same few thousand IRIs
+            self._memo[iri] = found
+        return found
+
+    def curie(self, iri: str) -> str:
+        """prefix:local, or the IRI itself (for a page)."""
+        short = self.shorten(iri)
+        return f"{short[0]}:{short[1]}" if short else iri
+
+
+def compact(iri: str, prefixes: Mapping[str, str]) -> str:
+    """An IRI as Turtle or SPARQL writes it with these prefixes: prefix:local, or <IRI>."""
+    short = _shortened(iri, prefixes.items())
+    return f"{short[0]}:{short[1]}" if short else f"<{iri}>"

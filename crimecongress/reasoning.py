@@ -25,6 +25,7 @@ from rdflib import Graph
 
 from . import cache
 from .errors import CrimeCongressError, InputError, InvalidDocument
+from .prefixes import compact
 
 JAVA_HINT = "Java is needed for the HermiT reasoner: install it with `apt-get install default-jre-headless`"
 ONTOLOGY_NS = "https://w3id.org/crime-congress/ontology#"
@@ -62,7 +63,7 @@ def _ntriples(path: Path, fmt: pyoxigraph.RdfFormat) -> bytes:
 
 
 def _short(iri: str) -> str:
-    return "uncc:" + iri[len(ONTOLOGY_NS):] if iri.startswith(ONTOLOGY_NS) else f"<{iri}>"
+    return compact(iri, {"uncc": ONTOLOGY_NS})
 
 
 _DISJOINT_TYPES = """

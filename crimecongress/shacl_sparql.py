@@ -48,6 +48,8 @@ from typing import Iterable
 
 import pyoxigraph as ox
 
+from .prefixes import compact  # the one rule for writing an IRI short (messages, paths)
+
 SH = "http://www.w3.org/ns/shacl#"
 RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
 RDFS = "http://www.w3.org/2000/01/rdf-schema#"
@@ -216,16 +218,6 @@ def term_sparql(term) -> str:
     if isinstance(term, (ox.NamedNode, ox.Literal)):
         return str(term)
     raise UnsupportedShape(f"a blank node cannot be a constraint value: {term}")
-
-
-def compact(iri: str, prefixes: dict[str, str]) -> str:
-    best = f"<{iri}>"
-    for prefix, namespace in prefixes.items():
-        local = iri[len(namespace):]
-        if iri.startswith(namespace) and re.fullmatch(r"[A-Za-z_][A-Za-z0-9_-]*", local or "-") and \
-                len(prefix) + 1 + len(local) < len(best):
-            best = f"{prefix}:{local}"
-    return best
 
 
 def render_path(node, objects, items, prefixes: dict[str, str]) -> str:

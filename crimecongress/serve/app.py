@@ -36,7 +36,8 @@ from . import assets, discovery
 from .data import BuildInfo, Dataset
 from .negotiate import ALIASES, RESOURCE_FORMATS, choose, choose_resource_format, split_suffix
 from .pages import Example, Pages
-from .rdf import Blank, Lit, Prefixes, serialise
+from ..export import serialise
+from .rdf import Blank, Lit, ox_triples
 from .resolver import Ambiguous, Resolved, Resolver
 from .search import SearchIndex
 from ..sparqltext import is_update, service_refusal
@@ -179,8 +180,6 @@ class App:
         self.query_cache = SizedCache(query_cache_bytes)
         self.federation = frozenset(federation)   # SERVICE endpoints the operator allows (none: federation off)
         self.static_links = False       # True when writing the static site: link to the files themselves
-        # JSON-LD answers carry the context inline, so that they read offline; the static site names its URL
-        self.context_ref = self.info.context["@context"]
         self._site: Site | None = None
         self.failure: BaseException | None = None     # why the pages could not be loaded
         self._loaded = threading.Event()
@@ -386,7 +385,7 @@ class App:
 
     # --- resources --------------------------------------------------------------------------------------------------
     def iri_of(self, path: str) -> str:
-        return self.base + path[1:]
+        return self.data.minter.from_relative(path)
 
     def alternates(self, path: str) -> list[tuple[str, str, str]]:
         out = []
@@ -457,8 +456,8 @@ class App:
         return self.pages.authority_list(name, iri if known else None, alternates)
 
     def rdf(self, iri: str, fmt: str) -> bytes:
-        return serialise(fmt, self.data.description(iri), self.data.prefixes, self.data.compactor,
-                         self.context_ref, first=iri)
+        return serialise(fmt, ox_triples(self.data.description(iri)), self.data.prefixes.mapping,
+                         self.data.compactor, first=iri)
 
     def render(self, key, make) -> tuple[bytes, str]:
         item = self.cache.get(key)
@@ -551,9 +550,7 @@ class App:
     def resolve(self, request: Request, params: dict) -> Response:
         cite = ((params.get("cite") or params.get("q") or [""])[0])[:500]
         if not cite.strip():
-            body = self.pages.frame("Resolve a citation", "<h1>Resolve a citation</h1>" + self.pages.resolver_form()
-                                    + "<p class='small'>For example <q>Doha Declaration, para. 5 (d)</q> or "
-                                      "<q>[AP 62(a)]</q>.</p>", crumbs=[(self.mount, "Home"), (None, "Resolve")])
+            body = self.pages.resolve_page()
             return Response(200, body, [("Content-Type", HTML), ("Content-Security-Policy", CSP)])
         outcome = self.resolver.resolve(cite)
         if isinstance(outcome, Resolved):
@@ -643,9 +640,10 @@ class App:
         if fmt is None:
             return self.error(request, 406, "Not acceptable", "The service description is available as Turtle, "
                               "RDF/XML, JSON-LD, N-Triples and HTML.")
-        prefixes = Prefixes({**self.data.prefixes.mapping, "sd": SD})
+        prefixes = {**self.data.prefixes.mapping, "sd": SD}
         body, etag = self.render(("service-description", fmt), lambda: serialise(
-            fmt, self.service_triples(), prefixes, self.data.compactor, self.context_ref, first=self.base + "sparql"))
+            fmt, ox_triples(self.service_triples()), prefixes, self.data.compactor,
+            first=self.data.minter.sparql_service()))
         media = RESOURCE_FORMATS[fmt][0] + ("; charset=utf-8" if fmt == "ttl" else "")
         return Response(200, body, [("Content-Type", media), ("ETag", etag), ("Vary", "Accept"),
                                     ("Cache-Control", "public, max-age=3600")])
@@ -655,7 +653,7 @@ class App:
         with its number of triples (from the build's VoID description)."""
         sd, void = SD, "http://rdfs.org/ns/void#"
         rdf_type, triples_of = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type", void + "triples"
-        endpoint, dataset = self.base + "sparql", self.data.minter.dataset()
+        endpoint, dataset = self.data.minter.sparql_service(), self.data.minter.dataset()
         described = dict(self.data.out.get(dataset, ()))
         out = [(endpoint, rdf_type, sd + "Service"), (endpoint, sd + "endpoint", endpoint),
                (endpoint, sd + "supportedLanguage", sd + "SPARQL11Query"),
@@ -670,7 +668,7 @@ class App:
         if triples_of in described:
             out.append((default, triples_of, described[triples_of]))
         graphs = sorted(o for p, o in self.data.out.get(dataset, ()) if p == void + "subset" and isinstance(o, str)
-                        and o.startswith(self.data.minter.graph("")))
+                        and self.data.minter.is_member(o, "graph"))
         counted = [(graph, dict(self.data.out.get(graph, ())).get(triples_of)) for graph in graphs]
         void_file = self.build_dir / "void.ttl"
         if void_file.is_file():      # the endpoint also holds the description itself, in a graph of its own

@@ -9,7 +9,6 @@ import gc
 import hashlib
 import json
 import pickle
-import re
 import sys
 from bisect import bisect_left
 from dataclasses import dataclass
@@ -22,11 +21,12 @@ from .. import dumps, store
 from ..cachedir import default_cache_dir
 from ..errors import InputError
 from ..fileio import write_atomic
-from ..ids import DEFAULT_BASE, Minter
-from ..prefixes import pick, table
+from ..ids import DEFAULT_BASE, SDG_BASE, Minter, last_segment
+from ..export import Compactor
+from ..prefixes import Prefixes, pick, table
 from ..store import build_base, digest_of
 from . import rdf
-from .rdf import RDF_TYPE, XSD_STRING, Compactor, Lit, Prefixes, Term, Triple, from_ox, sort_key
+from .rdf import RDF_TYPE, XSD_STRING, Lit, Term, Triple, from_ox, sort_key
 
 _NS = table()
 RDFS, SKOS, DCTERMS, ELI = _NS["rdfs"], _NS["skos"], _NS["dcterms"], _NS["eli"]
@@ -259,8 +259,7 @@ class Dataset:
     def below(self, iri: str) -> list[str]:
         """Subjects minted below `iri` (`iri/...` or `iri#...`), in IRI order."""
         found = []
-        for sep in ("#", "/"):
-            prefix = iri + sep
+        for prefix in self.minter.below_prefixes(iri):
             i = bisect_left(self.subjects, prefix)
             while i < len(self.subjects) and self.subjects[i].startswith(prefix):
                 found.append(self.subjects[i])
@@ -275,7 +274,7 @@ class Dataset:
         found = []
         for s in self.below(iri):
             parts = self.minter.parse(s)
-            if everything or s[len(iri):].startswith("#") or (parts is not None and parts.owner == iri):
+            if everything or self.minter.without_fragment(s) == iri or (parts is not None and parts.owner == iri):
                 found.append(s)
         return found
 
@@ -305,26 +304,26 @@ class Dataset:
             text = self.text(iri, p)
             if text:
                 return text
-        if iri.startswith("http://metadata.un.org/sdg/"):
-            code = iri.rsplit("/", 1)[-1]
+        if iri.startswith(SDG_BASE):
+            code = last_segment(iri)
             return f"SDG {'target' if '.' in code else 'goal' if code.isdigit() else 'indicator'} {code}"
-        if iri.startswith(self.base + "congress/"):
-            n = iri.rsplit("/", 1)[-1]
-            return f"{ORDINALS[int(n)]} Congress" if n.isdigit() and int(n) < len(ORDINALS) else f"Congress {n}"
-        if iri.startswith(self.base + "meeting/"):
-            return iri.rsplit("/", 1)[-1].replace("-", " ").capitalize()
-        if iri.startswith(self.base + "source/"):
-            return self.text(iri, DCTERMS + "identifier") or iri.rsplit("/", 1)[-1]
-        if not iri.startswith(self.base):
+        if not self.minter.is_own(iri):
             return iri
-        tail = re.split(r"[#/]", iri.rstrip("/#"))[-1]
+        tail = last_segment(iri)
+        if self.minter.is_member(iri, "congress"):
+            ordinal = int(tail) if tail.isdigit() and int(tail) < len(ORDINALS) else None
+            return f"{ORDINALS[ordinal]} Congress" if ordinal is not None else f"Congress {tail}"
+        if self.minter.is_member(iri, "meeting"):
+            return tail.replace("-", " ").capitalize()
+        if self.minter.is_member(iri, "source"):
+            return self.text(iri, DCTERMS + "identifier") or tail
         return tail or iri
 
     def short_label(self, unit: str) -> str:
         """A unit's own label in a breadcrumb: "para. 5", "(d)", "preamble 3", "footnote 2", a heading's text."""
         kind = self.unit_kind(unit)
         number = self.text(unit, ELI + "number")
-        tail = unit.rsplit("/", 1)[-1]
+        tail = last_segment(unit)
         if kind == "Heading":
             text = self.text(unit, self.term("text")) or f"heading {tail}"
             return text if len(text) <= 60 else text[:57].rstrip() + "…"
@@ -515,8 +514,8 @@ class Dataset:
     def _annotations(self, unit: str) -> list[str]:
         """The tag annotations of a unit: minted below it ({unit}/tag/...), or pointing at it with
         uncc:taggedUnit or through their target's oa:hasSource."""
-        prefix = unit + "/tag/"
-        found = [s for s in self.below(unit) if s.startswith(prefix) and OA + "Annotation" in self.types(s)]
+        found = [s for s in self.below(unit) if OA + "Annotation" in self.types(s)
+                 and (parts := self.minter.parse(s)) is not None and (parts.owner, parts.sub_resource) == (unit, "tag")]
         for s in self.subjects_with(self.term("taggedUnit"), unit):
             if isinstance(s, str) and s not in found:
                 found.append(s)
@@ -524,8 +523,8 @@ class Dataset:
 
     @cached_property
     def themes(self) -> list[str]:
-        prefix = self.base + "theme/"       # looked at first: the types of every subject cost 80 ms
-        concepts = {s for s in self.subjects if s.startswith(prefix) and SKOS + "Concept" in self.types(s)}
+        # the IRI is looked at first: the types of every subject cost 80 ms
+        concepts = {s for s in self.subjects if self.minter.is_member(s, "theme") and SKOS + "Concept" in self.types(s)}
         concepts |= {o for _, _, o in self._all(self.term("theme")) if isinstance(o, str)}
         return sorted(concepts, key=lambda c: self.label(c).lower())
 
@@ -560,10 +559,9 @@ class Dataset:
 
     def authority(self, kind: str) -> list[str]:
         """Instruments or actors: everything under {base}instrument/ or {base}actor/ that the data mentions."""
-        prefix = f"{self.base}{kind}/"
         # the concepts themselves, not the records minted below them (a crosswalk mapping: instrument/x/sdg/16-5)
-        found = {s for s in self.subjects if s.startswith(prefix) and "/" not in s[len(prefix):]}
-        found |= {o for o in self.inc if o.startswith(prefix) and "/" not in o[len(prefix):]}
+        found = {s for s in self.subjects if self.minter.is_member(s, kind)}
+        found |= {o for o in self.inc if self.minter.is_member(o, kind)}
         return sorted(found, key=lambda i: self.label(i).lower())
 
     def congress_of(self, doc: str) -> str | None:

@@ -82,15 +82,15 @@ def site_files(app: App, *, dumps: bool = True):
         yield url_path[1:], body
     yield "query/index.html", pages.query_page()
     yield "doc/index.html", pages.documents_page()
-    for name in ("instrument", "actor"):
-        if not data.knows(app.base + name):
+    for name, scheme in (("instrument", data.minter.instrument_scheme()), ("actor", data.minter.actor_scheme())):
+        if not data.knows(scheme):
             yield f"{name}/index.html", pages.authority_list(name, None, [])
     if not data.knows(data.minter.theme_scheme()):
         yield "theme/index.html", pages.theme_scheme(None, [])
     downloads = {path[1:] for path in app.downloads}
     proxied = set(proxied_resources(app))
     for iri in resources(app):
-        path = iri[len(app.base):]
+        path = data.minter.relative(iri)
         if path in proxied:
             continue
         alternates = app.alternates("/" + path)
@@ -117,13 +117,14 @@ def site_files(app: App, *, dumps: bool = True):
 def proxied_resources(app: App) -> list[str]:
     """Paths of the resources whose suffixed address is a download (/ontology.ttl is the build's file): their
     alternates are ?format= addresses, which only `serve` reads."""
-    return [iri[len(app.base):] for iri in resources(app)
-            if any("/" + iri[len(app.base):] + suffix in app.downloads for _, suffix in RESOURCE_FORMATS.values())]
+    paths = (app.data.minter.relative(iri) for iri in resources(app))
+    suffixes = [suffix for _, suffix in RESOURCE_FORMATS.values()]
+    return [path for path in paths if any(f"/{path}{suffix}" in app.downloads for suffix in suffixes)]
 
 
 def site_shape(app: App) -> deploy.SiteShape:
     top_level = tuple(sorted(p[1:] for p in app.downloads if "/" not in p[1:]))
-    known = {iri[len(app.base):] for iri in resources(app)}
+    known = {app.data.minter.relative(iri) for iri in resources(app)}
     return deploy.SiteShape(app.base, top_level, tuple(proxied_resources(app)),
                             tuple(name for name in LIST_PAGES if name not in known), SUB_RESOURCES, CSP,
                             app.query_csp())
@@ -133,17 +134,14 @@ def resources(app: App) -> list[str]:
     """Every IRI under the base that the data mentions (as subject or object), except hash IRIs (part of
     their document's page), the base itself (the home page), IRIs whose path is a downloadable file, and the
     sub-resources of units (SUB_RESOURCES)."""
-    base = app.base
     downloads = {path[1:] for path in app.downloads}
     found = set()
     for iri in list(app.data.subjects) + [o for o in app.data.inc if isinstance(o, str)]:
-        if not iri.startswith(base) or "#" in iri or iri == base:
+        parts = app.data.minter.parse(iri)
+        if parts is None or parts.fragment is not None or not parts.path:
             continue
-        path = iri[len(base):]
-        if path in downloads or path.split("/", 1)[0] in RESERVED or path.endswith("/") or \
-                app.data.minter.parse(iri).kind == "sub-resource" or \
-                not SAFE_PATH.match(path) or \
-                any(seg in ("", ".", "..") for seg in path.split("/")):
+        if parts.path in downloads or parts.segments[0] in RESERVED or parts.kind == "sub-resource" or \
+                not SAFE_PATH.match(parts.path) or any(seg in ("", ".", "..") for seg in parts.segments):
             continue
         found.add(iri)
     return sorted(found)

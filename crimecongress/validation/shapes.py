@@ -8,14 +8,12 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..ids import DEFAULT_BASE
-from ..prefixes import pick, rebased
-from ..shacl_sparql import compact
+from ..prefixes import compact, pick, rebased
 
 ROOT = Path(__file__).resolve().parents[2]
 SHAPES_DIR = ROOT / "shapes"
 ONTOLOGY_FILE = ROOT / "ontology" / "crimecongress.ttl"
 
-UNCC = "ontology#"          # the ontology's namespace, below the base
 # The prefixes of the reports, in this order; the project's own (uncc:, shape:) follow the base.
 NAMES = ("rdf", "rdfs", "xsd", "sh", "eli", "prov", "skos", "oa", "dcterms")
 NS = pick(NAMES)

@@ -1,0 +1,50 @@
+"""The templates of the HTML pages: shipped with the package, strict about a name they do not have, and the
+helpers that lay out running text escape everything and make no element but the few inline ones."""
+from __future__ import annotations
+
+import re
+import tomllib
+from fnmatch import fnmatch
+
+import pytest
+from jinja2 import UndefinedError
+
+from conftest import ROOT
+from crimecongress.serve.pages import TEMPLATES, inline, link, runs
+from crimecongress.serve.views import Link, Tag
+
+SERVE = ROOT / "crimecongress" / "serve"
+
+
+def test_every_page_template_is_package_data_and_every_named_one_exists():
+    globs = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["setuptools"]["package-data"][
+        "crimecongress.serve"]
+    files = sorted(p.relative_to(SERVE).as_posix() for p in (SERVE / "templates" / "pages").iterdir())
+    assert files and all(any(fnmatch(f, g) and "/" not in f[len(g.rsplit("/", 1)[0]) + 1:] for g in globs)
+                         for f in files), files
+    named = set(re.findall(r'render\("([a-z_]+\.html)"', (SERVE / "pages.py").read_text()))
+    assert len(named) >= 17 and named <= set(TEMPLATES.list_templates())
+
+
+def test_a_missing_name_is_an_error_never_a_blank():
+    with pytest.raises(UndefinedError):
+        TEMPLATES.from_string("<p>{{ view.no_such_field }}</p>").render(view=Link("/x", "x"))
+
+
+def test_text_is_escaped_by_default():
+    assert TEMPLATES.from_string("{{ x }}").render(x='<b a="1">') == "&lt;b a=&quot;1&quot;&gt;"
+
+
+def test_running_text_escapes_text_links_and_attributes():
+    hostile = '<script>"x"&\'y\''
+    out = str(inline((hostile, Link("/a?b=1&c=2", hostile, "num", hostile), Tag("q", (hostile,), title=hostile))))
+    assert "<script" not in out and '"x"' not in out
+    assert out.startswith("&lt;script&gt;&quot;x&quot;&amp;&#x27;y&#x27;<a href=\"/a?b=1&amp;c=2\" class=\"num\"")
+    assert out.count("<q title=") == 1 and out.endswith("</q>")
+    assert str(link(Link(None, "javascript:alert(1)"))) == "<span>javascript:alert(1)</span>"
+    assert str(runs((("a",), ("<b>",)), " · ")) == "a · &lt;b&gt;"
+
+
+def test_only_the_known_inline_elements_are_made():
+    with pytest.raises(ValueError, match="script"):
+        inline((Tag("script", ("alert(1)",)),))

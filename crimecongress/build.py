@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
-from rdflib import Graph
+import pyoxigraph as ox
 
 from . import cache
 from .corpus import SOURCES_DIR, CATALOGUE_FILE, load_corpus
@@ -29,15 +29,14 @@ from .fileio import atomic_tree, check_out_dir
 from .export import turtle
 from .ids import Minter
 from .prefixes import rebased
-from .rdf.emit import new_graph
 from .release import GraphWriter, MemoryTree, ReleasedFiles, long_lived_frozen
 from .validation import format_text, validate_graph, validation_files
 
 ROOT = Path(__file__).resolve().parents[1]
 ONTOLOGY_FILE = ROOT / "ontology" / "crimecongress.ttl"
 MAPPINGS_DIR = ROOT / "mappings"
-# everything the released files are made from, besides the model and the libraries (see `release_key`)
-INPUTS = (SOURCES_DIR, MAPPINGS_DIR, ROOT / "ontology", ROOT / "shapes", Path(__file__).resolve().parent,
+# everything the released files are made from besides the sources, the model and the libraries (see `release_key`)
+INPUTS = (MAPPINGS_DIR, ROOT / "ontology", ROOT / "shapes", Path(__file__).resolve().parent,
           ROOT / "pyproject.toml")
 
 Progress = Callable[[str], None]
@@ -73,17 +72,16 @@ def _ontology_text(minter: Minter) -> str:
     return rebased(ONTOLOGY_FILE.read_text(encoding="utf-8"), minter.base)
 
 
-def _ontology_graph(minter: Minter) -> Graph:
-    graph = new_graph(minter)
-    graph.parse(data=_ontology_text(minter), format="turtle")
-    return graph
+def _ontology_graph(minter: Minter) -> list[ox.Triple]:
+    return list(ox.parse(_ontology_text(minter), format=ox.RdfFormat.TURTLE))
 
 
-def release_key(base: str, check_owl: bool, inputs: tuple[Path, ...] = INPUTS) -> str:
+def release_key(base: str, check_owl: bool, inputs: tuple[Path, ...] = INPUTS, *,
+                sources: Path = SOURCES_DIR) -> str:
     """The SHA-256 of everything a build's files depend on (see the module's description)."""
     from .linking.embeddings import model_key
-    parts = ["release", base, "owl" if check_owl else "no owl", cache.environment_key(), cache.tree_key(*inputs),
-             model_key()]
+    parts = ["release", base, "owl" if check_owl else "no owl", cache.environment_key(),
+             cache.tree_key(Path(sources), *inputs), model_key()]
     if check_owl:
         from .reasoning import reasoner_version
         parts.append(reasoner_version())
@@ -134,17 +132,18 @@ def _kept_release(data: bytes | None) -> tuple[int, list[tuple[str, bytes]]] | N
     return triples, kept
 
 
-def release(minter: Minter, progress: Progress, files: ReleasedFiles, *, check_owl: bool = True
-            ) -> tuple[int, list]:
+def release(minter: Minter, progress: Progress, files: ReleasedFiles, *, check_owl: bool = True,
+            sources: Path = SOURCES_DIR) -> tuple[int, list]:
     """Make every released file into `files`; returns the number of triples and the steps' timings.
 
     Each graph is emitted, written and dropped in turn (a document's graph with its tags); the
     validation, the consistency check and the whole-dataset files read the graphs' merged N-Triples.
-    With a cache in use, the files of an earlier build from the same inputs are reused, or these are kept."""
+    With a cache in use, the files of an earlier build from the same inputs are reused, or these are kept.
+    `sources` is the folder of source texts with its catalogue.yaml."""
     store = cache.current()
     if store is None:
-        return _release(minter, progress, files, check_owl=check_owl)
-    entry = release_key(minter.base, check_owl)
+        return _release(minter, progress, files, check_owl=check_owl, sources=Path(sources))
+    entry = release_key(minter.base, check_owl, sources=Path(sources))
     kept = _kept_release(store.get("release", entry))
     if kept is not None:
         triples, released = kept
@@ -155,7 +154,7 @@ def release(minter: Minter, progress: Progress, files: ReleasedFiles, *, check_o
     recording = _Recording(files.tree)
     files.tree = recording
     try:
-        total, timings = _release(minter, progress, files, check_owl=check_owl)
+        total, timings = _release(minter, progress, files, check_owl=check_owl, sources=Path(sources))
     finally:
         files.tree = recording.tree
     store.put("release", entry, pickle.dumps((total, recording.files), protocol=pickle.HIGHEST_PROTOCOL))
@@ -163,7 +162,8 @@ def release(minter: Minter, progress: Progress, files: ReleasedFiles, *, check_o
     return total, timings
 
 
-def _release(minter: Minter, progress: Progress, files: ReleasedFiles, *, check_owl: bool) -> tuple[int, list]:
+def _release(minter: Minter, progress: Progress, files: ReleasedFiles, *, check_owl: bool,
+             sources: Path) -> tuple[int, list]:
     from .figures import figures
     from .linking import link_corpus
     from .rdf.vocabulary import authorities_graph, taxonomy_graph
@@ -172,8 +172,8 @@ def _release(minter: Minter, progress: Progress, files: ReleasedFiles, *, check_
 
     # parse, tag, link, emit, validate, HermiT (when checked), whole dataset, figures
     steps = _Steps(8 if check_owl else 7, progress)
-    catalogue = load_catalogue(SOURCES_DIR / CATALOGUE_FILE)
-    corpus = steps.run("parsing the sources", lambda: load_corpus(SOURCES_DIR, minter=minter))
+    catalogue = load_catalogue(sources / CATALOGUE_FILE)
+    corpus = steps.run("parsing the sources", lambda: load_corpus(sources, minter=minter))
     vocabulary = load_vocabulary(MAPPINGS_DIR)
     footnotes = identify_footnotes(corpus, vocabulary, minter)
     tags = steps.run("tagging themes, instruments and actors", lambda: tag_corpus(corpus, vocabulary, minter))
@@ -232,20 +232,21 @@ def _validated(writer: GraphWriter, minter: Minter):
 
 
 def release_files(minter: Minter, progress: Progress, *, check_owl: bool = True,
-                  use_cache: bool = False) -> tuple[dict[str, bytes], int, list]:
+                  use_cache: bool = False, sources: Path = SOURCES_DIR) -> tuple[dict[str, bytes], int, list]:
     """Every released file, in memory: ({relative path: bytes}, triples, timings); with `use_cache`, through the
     user's cache (see `cache.default`)."""
     tree = MemoryTree()
     with cache.using(cache.default() if use_cache else None):
-        total, timings = release(minter, progress, ReleasedFiles(tree), check_owl=check_owl)
+        total, timings = release(minter, progress, ReleasedFiles(tree), check_owl=check_owl, sources=sources)
     return tree.files, total, timings
 
 
 def build(out_dir: Path, minter: Minter, progress: Progress, *, check_owl: bool = True,
-          force: bool = False, use_cache: bool = True) -> BuildResult:
+          force: bool = False, use_cache: bool = True, sources: Path = SOURCES_DIR) -> BuildResult:
     """Write every released file into out_dir, replacing it whole. A non-empty out_dir that is not an earlier
     build (no MANIFEST.sha256) is refused, since the swap would delete what it holds, unless `force`.
-    With `use_cache`, through the user's cache (see `cache.default`; the files are the same bytes)."""
+    With `use_cache`, through the user's cache (see `cache.default`; the files are the same bytes). `sources` is
+    the folder of source texts read (with its catalogue.yaml)."""
     target = check_out_dir(out_dir, what="build")
     if not force and target.is_dir() and any(target.iterdir()) and not (target / "MANIFEST.sha256").is_file():
         raise CrimeCongressError("this directory is not empty and holds no earlier build (no MANIFEST.sha256): "
@@ -254,5 +255,5 @@ def build(out_dir: Path, minter: Minter, progress: Progress, *, check_owl: bool 
     with atomic_tree(out_dir, what="build") as tree:
         files = ReleasedFiles(tree)
         with cache.using(cache.default() if use_cache else None):
-            total, timings = release(minter, progress, files, check_owl=check_owl)
+            total, timings = release(minter, progress, files, check_owl=check_owl, sources=sources)
     return BuildResult(Path(out_dir).resolve(), tuple(sorted(files.digests)), total, tuple(timings))

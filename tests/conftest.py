@@ -27,6 +27,14 @@ def private_cache(tmp_path_factory):
 
 
 @pytest.fixture(scope="session")
+def fixture_build(tmp_path_factory, private_cache) -> Path:
+    """The real build of the sources plus one hostile declaration (tests/serve_fixture.py), made once per session;
+    read it only: a test that changes a build copies it first."""
+    from serve_fixture import make_fixture_build
+    return make_fixture_build(tmp_path_factory.mktemp("serve") / "build")
+
+
+@pytest.fixture(scope="session")
 def catalogue():
     from crimecongress.corpus.catalogue import load_catalogue
     return load_catalogue(SOURCES / "catalogue.yaml")

@@ -1,8 +1,8 @@
 """Helpers for the serve tests: which build to serve, and a real `crimecongress serve` on a free loopback port.
 
 The HTTP tests run against the committed build/ (never the sources), or the build named by the environment
-variable CRIMECONGRESS_SERVE_TEST_BUILD. Until build/ holds a dataset they fall back to the small fixture
-build of serve_fixture.py.
+variable CRIMECONGRESS_SERVE_TEST_BUILD. Until build/ holds a dataset they fall back to the fixture build
+(serve_fixture.py, the `fixture_build` fixture of conftest.py).
 """
 from __future__ import annotations
 
@@ -19,7 +19,6 @@ import pytest
 
 from conftest import ROOT
 from crimecongress import dumps
-from serve_fixture import make_fixture_build
 
 BUILD = Path(os.environ.get("CRIMECONGRESS_SERVE_TEST_BUILD") or ROOT / "build")   # override: another build
 
@@ -91,11 +90,6 @@ class Server:
             except subprocess.TimeoutExpired:
                 self.process.kill()
                 self.process.wait()
-
-
-@pytest.fixture(scope="session")
-def fixture_build(tmp_path_factory) -> Path:
-    return make_fixture_build(tmp_path_factory.mktemp("serve") / "build")
 
 
 @pytest.fixture(scope="session")

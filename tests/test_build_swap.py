@@ -16,7 +16,6 @@ import pytest
 from crimecongress import fileio
 from crimecongress.errors import CrimeCongressError
 from crimecongress.fileio import atomic_tree, check_out_dir, exchange, remove_leftovers
-from serve_fixture import make_fixture_build
 
 ROOT = Path(__file__).resolve().parents[1]
 ONTOLOGY = ROOT / "ontology" / "crimecongress.ttl"
@@ -236,27 +235,22 @@ def test_out_on_a_mount_point_fails_at_once_with_one_line(command):
 
 # --- site --out: never deletes what is not a site --------------------------------------------------------------------
 
-@pytest.fixture(scope="module")
-def small_build(tmp_path_factory) -> Path:
-    return make_fixture_build(tmp_path_factory.mktemp("swap") / "build")
-
-
-def test_site_refuses_to_replace_a_directory_that_is_not_a_site_unless_forced(small_build, tmp_path):
+def test_site_refuses_to_replace_a_directory_that_is_not_a_site_unless_forced(fixture_build, tmp_path):
     out = tmp_path / "mine"
     out.mkdir()
     (out / "thesis.tex").write_text("years of work")
-    process = crimecongress("site", "--build", str(small_build), "--out", str(out), "--quiet")
+    process = crimecongress("site", "--build", str(fixture_build), "--out", str(out), "--quiet")
     _, stderr = process.communicate(timeout=120)
     assert process.returncode == 2 and stderr.count("\n") == 1, stderr
     assert "not written by `crimecongress site`" in stderr and "--force" in stderr
     assert tree(out) == {"thesis.tex": "years of work"}
 
-    process = crimecongress("site", "--build", str(small_build), "--out", str(out), "--quiet", "--force")
+    process = crimecongress("site", "--build", str(fixture_build), "--out", str(out), "--quiet", "--force")
     assert process.communicate(timeout=120)[1] == "" and process.returncode == 0
     assert (out / "www" / "index.html").is_file() and not (out / "thesis.tex").exists()
 
     (out / "stale.txt").write_text("from an older site")      # a site written before is replaced without --force
-    process = crimecongress("site", "--build", str(small_build), "--out", str(out), "--quiet")
+    process = crimecongress("site", "--build", str(fixture_build), "--out", str(out), "--quiet")
     assert process.communicate(timeout=120)[1] == "" and process.returncode == 0
     assert not (out / "stale.txt").exists() and siblings(out) == []
 
@@ -274,7 +268,7 @@ def test_build_refuses_to_replace_a_directory_that_is_not_a_build_unless_forced(
     import crimecongress.build as build_module
     from crimecongress.ids import Minter
 
-    def release(minter, progress, files, check_owl=True):        # the checks, not a whole build
+    def release(minter, progress, files, check_owl=True, sources=None):      # the checks, not a whole build
         files.tree.write("MANIFEST.sha256", b"")
         return 0, []
 
@@ -349,7 +343,7 @@ REASONING_BUILD = """
     out, ontology, dataset = sys.argv[1:]
     data = _ntriples(Path(ontology), pyoxigraph.RdfFormat.TURTLE) + gzip.decompress(Path(dataset).read_bytes())
 
-    def release(minter, progress, files, *, check_owl=True):
+    def release(minter, progress, files, *, check_owl=True, sources=None):
         files["written-before.txt"] = b"x"
         progress("reasoning")
         check_consistency_ntriples(data)

@@ -30,7 +30,7 @@ from crimecongress.serve import assets
 from crimecongress.serve.app import CSP, App
 from crimecongress.serve.site import site_files
 from conftest import ROOT
-from serve_fixture import HOSTILE
+from serve_fixture import HOSTILE, HOSTILE_PARAGRAPH
 
 pytest_plugins = ["serve_support"]   # the server and build fixtures
 
@@ -382,10 +382,11 @@ def test_static_site_carries_yasgui(yasgui_fetched, fixture_build):
 
 
 def test_hostile_text_stays_text_in_a_browser(browser, fixture_server):
-    browser.open(fixture_server.url + "doc/doha-declaration-2015/para/6")
+    browser.open(fixture_server.url + HOSTILE_PARAGRAPH)
     # had the text been markup, an alert would be open and every WebDriver command would fail
     assert HOSTILE in browser.text(browser.find(".text"))
     assert browser.script("return document.scripts.length;") == 0
+    assert browser.script("return document.querySelectorAll('main svg').length;") == 0
 
 
 # --- every kind of page: 375 px wide without sideways scrolling, and WCAG 2.1 AA by axe-core --------------------

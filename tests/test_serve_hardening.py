@@ -308,6 +308,7 @@ def test_an_abandoned_query_is_stopped_and_its_worker_replaced(small_app):
 
 def test_one_client_cannot_take_every_worker(small_app):
     pool = small_app.pool
+    assert pool.wait_ready(60)          # a worker replaced by an earlier test has loaded the store
     pool.queue_per_client = 1
     outcomes: list = []
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import gzip
 import hashlib
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -20,17 +21,22 @@ from crimecongress.cli import main
 from crimecongress.serve.app import App
 from crimecongress.serve.data import Dataset
 from crimecongress.serve.worker import Engine
-from serve_fixture import DOHA_5, make_fixture_build
 
 UNIT = "https://w3id.org/crime-congress/doc/doha-declaration-2015/para/5/a"
 TEXT_QUERY = f"SELECT ?text WHERE {{ <{UNIT}> uncc:text ?text }}"
-OLD = DOHA_5["a"]
 NEW = "To keep every store in step with the build it was made from;"
 
 
 @pytest.fixture()
-def build(tmp_path) -> Path:
-    return make_fixture_build(tmp_path / "build")
+def build(fixture_build, tmp_path) -> Path:
+    """A copy of the session's fixture build, that the test may change."""
+    return Path(shutil.copytree(fixture_build, tmp_path / "build"))
+
+
+@pytest.fixture(scope="module")
+def old(corpus) -> str:
+    """The text of UNIT as the corpus gives it (and the build publishes it)."""
+    return next(u.text for u in corpus.document("doha-declaration-2015").units if u.iri == UNIT)
 
 
 @pytest.fixture()
@@ -63,32 +69,32 @@ def stores(cache: Path) -> list[str]:
     return sorted(p.name for p in store.stores_dir(cache).iterdir() if p.is_dir())
 
 
-def test_query_answers_from_a_store_made_once_and_never_stale(build, cache):
+def test_query_answers_from_a_store_made_once_and_never_stale(old, build, cache):
     first = query(build)
     assert first.exit_code == 0, first.output
-    assert OLD in first.output
+    assert old in first.output
     made = stores(cache)
     assert len(made) == 1 and (store.stores_dir(cache) / made[0] / "db").is_dir()
 
     again = query(build)                 # the same build: the same store, opened again
     assert again.output == first.output and stores(cache) == made
 
-    rewrite(build, OLD, NEW)             # build B in the place of build A
+    rewrite(build, old, NEW)             # build B in the place of build A
     second = query(build)
     assert second.exit_code == 0, second.output
-    assert NEW in second.output and OLD not in second.output
+    assert NEW in second.output and old not in second.output
     assert len(stores(cache)) == 1 and stores(cache) != made     # A's store was removed
 
 
-def test_a_dump_changed_behind_the_manifest_is_not_taken_for_the_old_one(build, cache):
-    assert OLD in query(build).output
-    rewrite(build, OLD, NEW, manifest=False)
+def test_a_dump_changed_behind_the_manifest_is_not_taken_for_the_old_one(old, build, cache):
+    assert old in query(build).output
+    rewrite(build, old, NEW, manifest=False)
     result = query(build)
-    assert NEW in result.output and OLD not in result.output
+    assert NEW in result.output and old not in result.output
 
 
 @pytest.mark.parametrize("where", ["not-a-directory", "absent"])
-def test_the_query_answers_whatever_the_cache_directory(build, tmp_path, monkeypatch, where):
+def test_the_query_answers_whatever_the_cache_directory(old, build, tmp_path, monkeypatch, where):
     if where == "not-a-directory":
         blocker = tmp_path / "a-file"
         blocker.write_text("not a folder")
@@ -98,7 +104,7 @@ def test_the_query_answers_whatever_the_cache_directory(build, tmp_path, monkeyp
     monkeypatch.setenv("CRIMECONGRESS_CACHE", str(folder))
     result = CliRunner().invoke(main, ["query", "--build", str(build), TEXT_QUERY])
     assert result.exit_code == 0, result.output
-    assert OLD in result.output and result.stderr == ""
+    assert old in result.output and result.stderr == ""
     assert (where == "absent") == (store.stores_dir(folder).is_dir())
 
 
@@ -110,7 +116,7 @@ def test_the_store_is_opened_read_only_and_holds_the_void_description(build, cac
     assert opened.query(f"ASK {{ GRAPH <{void_graph}> {{ ?s a <http://rdfs.org/ns/void#Dataset> }} }}")
 
 
-def test_two_processes_making_the_store_at_once_make_one(build, cache):
+def test_two_processes_making_the_store_at_once_make_one(old, build, cache):
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     command = [sys.executable, "-m", "crimecongress", "query", "--build", str(build), "--format", "csv",
                TEXT_QUERY]
@@ -119,23 +125,23 @@ def test_two_processes_making_the_store_at_once_make_one(build, cache):
     for run in runs:
         out, err = run.communicate(timeout=120)
         assert run.returncode == 0, err
-        assert OLD in out
+        assert old in out
     root = store.stores_dir(cache)
     assert len(stores(cache)) == 1
     assert not [p for p in root.iterdir() if p.name.startswith(".making-")]
 
 
-def test_a_damaged_store_is_made_anew(build, cache):
+def test_a_damaged_store_is_made_anew(old, build, cache):
     query(build)
     db = store.stores_dir(cache) / stores(cache)[0] / "db"
     for file in db.iterdir():
         if file.name.startswith("CURRENT"):
             file.write_text("garbage\n")
-    assert OLD in query(build).output          # answered from memory, the damaged store removed
-    assert OLD in query(build).output and len(stores(cache)) == 1
+    assert old in query(build).output          # answered from memory, the damaged store removed
+    assert old in query(build).output and len(stores(cache)) == 1
 
 
-def test_a_sparql_worker_opens_the_store_of_the_current_build(build, cache):
+def test_a_sparql_worker_opens_the_store_of_the_current_build(old, build, cache):
     def engine():
         config = App(build, sparql=False).sparql_config()
         assert Path(config["store"]).parent.parent == store.stores_dir(cache)
@@ -144,13 +150,37 @@ def test_a_sparql_worker_opens_the_store_of_the_current_build(build, cache):
     select = f"SELECT ?text WHERE {{ <{UNIT}> <https://w3id.org/crime-congress/ontology#text> ?text }}"
     request = {"query": select, "accept": "text/csv", "timeout": 10, "timeout_label": "10",
                "max_results": 100}
-    assert OLD in engine().run(request)["body"].decode()
-    rewrite(build, OLD, NEW)
+    assert old in engine().run(request)["body"].decode()
+    rewrite(build, old, NEW)
     body = engine().run(request)["body"].decode()
-    assert NEW in body and OLD not in body
+    assert NEW in body and old not in body
 
 
-def test_the_page_indexes_are_read_back_and_never_stale(build, cache):
+def test_a_worker_answers_from_a_copy_in_memory_once_made_and_the_same(old, build, cache):
+    from crimecongress.serve.worker import fits_in_memory
+    config = App(build, sparql=False).sparql_config()
+    engine = Engine(config, limit_mb=600)                  # the data fits in half of 600 MB
+    describe = {"query": f"DESCRIBE <{UNIT}>", "accept": "application/n-triples", "timeout": 10,
+                "timeout_label": "10", "max_results": 1000}
+    persistent = engine.store
+    before = engine.run(describe)
+    assert engine.in_memory.wait(60), "the copy in memory was never made"
+    assert engine.store is not persistent
+    after = engine.run(describe)
+    assert after == before and old.encode() in after["body"]
+    assert len(engine.store) == len(Engine(config, limit_mb=1).store)
+    assert not fits_in_memory(20_000_000, 2048) and fits_in_memory(177_000, 600)
+
+
+def test_a_worker_whose_limit_is_too_small_for_a_copy_keeps_the_persistent_store(old, build, cache):
+    engine = Engine(App(build, sparql=False).sparql_config(), limit_mb=1)
+    assert not engine.in_memory.wait(1)
+    answer = engine.run({"query": f"ASK {{ <{UNIT}> ?p ?o }}", "accept": "text/plain", "timeout": 10,
+                         "timeout_label": "10", "max_results": 100})
+    assert answer["body"] == b"true\n"
+
+
+def test_the_page_indexes_are_read_back_and_never_stale(old, build, cache):
     fresh = Dataset(build)
     files = sorted((cache / "indexes").glob("*.pickle"))
     assert len(files) == 1
@@ -158,9 +188,9 @@ def test_the_page_indexes_are_read_back_and_never_stale(build, cache):
     assert (cached.out, cached.inc, cached.subjects) == (fresh.out, fresh.inc, fresh.subjects)
     assert cached.triple_count == fresh.triple_count
     text = "https://w3id.org/crime-congress/ontology#text"
-    assert cached.text(UNIT, text) == OLD
+    assert cached.text(UNIT, text) == old
 
-    rewrite(build, OLD, NEW)
+    rewrite(build, old, NEW)
     after = Dataset(build)
     assert after.text(UNIT, text) == NEW
     assert len(list((cache / "indexes").glob("*.pickle"))) == 1 and not files[0].exists()

@@ -17,7 +17,6 @@ from pathlib import Path
 
 import click
 
-from . import dumps
 from .errors import EXIT_ERROR, CrimeCongressError
 from .ids import DEFAULT_BASE, Minter
 
@@ -470,6 +469,7 @@ def query(query, build_dir, fmt):
             raise InputError(f"not UTF-8 (byte 0x{data[error.start]:02x} at offset {error.start})", file=name,
                              hint="save the query as UTF-8") from None
     check_depth(query, "turtle", name)      # SPARQL nested some thousands deep overflows the parser's stack
+    from . import dumps
     for dump in (build_dir / dumps.packed_name(dumps.QUADS), build_dir / dumps.QUADS):
         if dump.exists():                   # a FIFO there would block the store's loader for ever
             check_input(dump, "an N-Quads dump")
@@ -508,7 +508,10 @@ def validate(paths, fmt, engine, rdf_format, title, slug, base):
         Minter(base)
     except ValueError as error:
         raise click.BadParameter(str(error), param_hint="--base") from None
-    report, files = validate_paths(paths, engine=engine, base=base, rdf_format=rdf_format, title=title, slug=slug)
+    from . import cache
+    with cache.using(cache.default()):      # what a draft's check can reuse (content-keyed; see crimecongress.cache)
+        report, files = validate_paths(paths, engine=engine, base=base, rdf_format=rdf_format, title=title,
+                                       slug=slug)
     if fmt == "json":
         click.echo(format_json(report, files), nl=False)
     elif fmt == "turtle":

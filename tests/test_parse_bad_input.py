@@ -145,3 +145,25 @@ def test_a_path_that_is_not_a_regular_file_is_the_projects_one_line_error(tmp_pa
     result = run_parse(path)
     assert_one_line_error(result, "draft.md", None, f"is a {kind if kind == 'directory' else 'FIFO'}", EXIT_ERROR)
     assert "Usage:" not in result.output
+
+
+def test_a_catalogue_found_valid_once_is_not_checked_again_but_a_changed_one_is(tmp_path):
+    """The schema check of sources/catalogue.yaml is remembered in the cache by the text's content: an edit that
+    breaks the schema is a new text, and is refused."""
+    from crimecongress import cache
+    from crimecongress.corpus import CATALOGUE_FILE, SOURCES_DIR
+    from crimecongress.corpus.catalogue import load_catalogue
+    from crimecongress.errors import InputError
+
+    text = (SOURCES_DIR / CATALOGUE_FILE).read_text(encoding="utf-8")
+    path = tmp_path / "catalogue.yaml"
+    path.write_text(text, encoding="utf-8")
+    store = cache.Cache(tmp_path / "cache")
+    with cache.using(store):
+        first = load_catalogue(path)
+        assert (store.hits, store.misses) == (0, 1)
+        assert load_catalogue(path) == first
+        assert store.hits == 1
+        path.write_text(text.replace("kind: declaration", "kind: a-poem", 1), encoding="utf-8")
+        with pytest.raises(InputError, match=r"catalogue entry documents/0/kind"):
+            load_catalogue(path)

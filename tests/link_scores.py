@@ -7,7 +7,8 @@ Reads what a partner reads -- the released dataset (`build/dataset.nq.gz`) -- an
                published confidence. A compilation entry is scored through the recommendation it reprints
                (uncc:lists): the entry carries no links of its own, so that nothing is counted twice.
   lineage      the plain `uncc:continues` / `uncc:takenUpIn` triples against tests/fixtures/lineage-labels-2.yaml
-               (its tune and held-out halves) and lineage-labels-3.yaml (held out as a whole):
+               (its tune and held-out halves), lineage-labels-3.yaml and lineage-labels-4.yaml (each held out as a
+               whole):
                precision, the share of labelled units with a target whose first-ranked candidate is one of them,
                the share of "none" units with no asserted link; per band (the alignments' uncc:confidence and
                uncc:asserted) the precision of the candidates.
@@ -141,9 +142,9 @@ def _hits(target: str, targets: set[str]) -> bool:
 
 
 def lineage_labels() -> dict[str, list[dict]]:
-    """The second label set (tune and held-out halves) and the third (held out as a whole)."""
-    second, third = _labels("lineage-labels-2.yaml"), _labels("lineage-labels-3.yaml")
-    return {key: second[key] + third[key] for key in ("continues", "taken_up")}
+    """The second label set (tune and held-out halves), the third and the fourth (each held out as a whole)."""
+    sets = [_labels(f"lineage-labels-{n}.yaml") for n in (2, 3, 4)]
+    return {key: [label for labels in sets for label in labels[key]] for key in ("continues", "taken_up")}
 
 
 def lineage_scores(store: ox.Store) -> tuple[list[LinkScores], list[BandScore]]:

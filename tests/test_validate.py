@@ -500,6 +500,7 @@ DRAFT_FINDINGS = {  # draft -> (rule, line of the unit at fault)
     "footnote-unreferenced.md": ("FootnoteReferenced", 17),
     "chapeau-without-colon.md": ("ChapeauColon", 9),
     "leftover-sup-markup.md": ("MarkupHtmlTag", 9),
+    "tag-with-slash-attributes.md": ("MarkupHtmlTag", 9),
     "no-operative-paragraph.md": ("DocumentOperativeParagraph", 1),
     "roman-at-letter-level.md": ("SubparagraphLetter", 13),
 }

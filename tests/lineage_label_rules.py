@@ -1,7 +1,7 @@
-"""The rules every lineage label file obeys (tests/fixtures/lineage-labels-2.yaml, -3.yaml), checked one message per
+"""The rules every lineage label file obeys (tests/fixtures/lineage-labels-2.yaml, -3.yaml, -4.yaml), checked one message per
 fault: fields, halves, one-line notes, no unit labelled twice or already labelled in an earlier set, sources and
 targets that exist and are of the right kind, `continues` targets in an earlier declaration. Used by
-tests/test_lineage_labels_2.py and tests/test_lineage_labels_3.py."""
+tests/test_lineage_labels_2.py and tests/test_lineage_labels_held_out.py."""
 from __future__ import annotations
 
 import copy

@@ -87,15 +87,36 @@ def plain_prefixes(triples: Iterable[ox.Triple], prefixes: Mapping[str, str]) ->
             iris.add(obj.value)
         elif type(obj) is ox.Literal and not obj.language and obj.datatype.value != _XSD_STRING:
             iris.add(obj.datatype.value)
-    names = {namespace: name for name, namespace in prefixes.items()}
+    key = tuple(sorted(prefixes.items()))
+    seen = _PREFIX_USES.get(key)
+    if seen is None:
+        seen = _PREFIX_USES[key] = {}
+    names = None
     used, spoilt = set(), set()
     for iri in iris:
-        for cut in _NAMESPACE_END.finditer(iri):      # a namespace ends in / or #: look up each such start
-            name = names.get(iri[:cut.end()])
-            if name is not None:
-                local = iri[cut.end():]
-                (used if local == "" or PLAIN_LOCAL.fullmatch(local) else spoilt).add(name)
+        uses = seen.get(iri)
+        if uses is None:
+            names = names or {namespace: name for name, namespace in prefixes.items()}
+            uses = _prefix_uses(iri, names)
+            if len(seen) < 200_000:           # the server asks about the same IRIs page after page
+                seen[iri] = uses
+        for name, plain in uses:
+            (used if plain else spoilt).add(name)
     return {name: prefixes[name] for name in sorted(used - spoilt)}
+
+
+_PREFIX_USES: dict[tuple, dict[str, tuple[tuple[str, bool], ...]]] = {}
+
+
+def _prefix_uses(iri: str, names: Mapping[str, str]) -> tuple[tuple[str, bool], ...]:
+    """Each prefix whose namespace starts `iri`, and whether what follows is a plain local name."""
+    uses = []
+    for cut in _NAMESPACE_END.finditer(iri):          # a namespace ends in / or #: look up each such start
+        name = names.get(iri[:cut.end()])
+        if name is not None:
+            local = iri[cut.end():]
+            uses.append((name, local == "" or PLAIN_LOCAL.fullmatch(local) is not None))
+    return tuple(uses)
 
 
 def turtle(graph: Statements, base: str = DEFAULT_BASE, *, prefixes: Mapping[str, str] | None = None,

@@ -18,6 +18,7 @@ Routes, in order:
 """
 from __future__ import annotations
 
+import gc
 import gzip
 import hashlib
 import threading
@@ -35,7 +36,7 @@ from ..errors import InputError
 from . import assets, discovery
 from .data import BuildInfo, Dataset
 from .negotiate import ALIASES, RESOURCE_FORMATS, choose, choose_resource_format, split_suffix
-from .pages import Example, Pages
+from .pages import Example, Pages, compile_templates
 from ..export import serialise
 from .rdf import Blank, Lit, ox_triples
 from .resolver import Ambiguous, Resolved, Resolver
@@ -208,11 +209,15 @@ class App:
             data = Dataset(self.build_dir, info=self.info)
             search_index = SearchIndex(data)
             pages = Pages(data, search_index, self.examples, self.mount, self.endpoint)
+            compile_templates()
             downloads = self._downloads()
             pages.downloads = set(downloads)
             pages.figure_titles = _figure_titles(downloads)
             data.documents             # what the home page and the lists start from
             self._site = Site(data, search_index, pages, downloads)
+            # the indexes live as long as the server: out of the collector's sight, so that its full collections
+            # (which every few thousand new objects would walk millions of them) do not stall the requests
+            gc.freeze()
         except BaseException as error:   # handed to whoever waits for the pages
             self.failure = error
         finally:

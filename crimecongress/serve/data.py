@@ -12,7 +12,7 @@ import pickle
 import sys
 from bisect import bisect_left
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cached_property, lru_cache
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -511,7 +511,8 @@ class Dataset:
                 quotes.append(Quote(exact.value))
         return quotes
 
-    def _annotations(self, unit: str) -> list[str]:
+    @lru_cache(maxsize=4096)        # asked once per tag of a page; the data never changes under a Dataset
+    def _annotations(self, unit: str) -> tuple[str, ...]:
         """The tag annotations of a unit: minted below it ({unit}/tag/...), or pointing at it with
         uncc:taggedUnit or through their target's oa:hasSource."""
         found = [s for s in self.below(unit) if OA + "Annotation" in self.types(s)
@@ -519,7 +520,7 @@ class Dataset:
         for s in self.subjects_with(self.term("taggedUnit"), unit):
             if isinstance(s, str) and s not in found:
                 found.append(s)
-        return found
+        return tuple(found)
 
     @cached_property
     def themes(self) -> list[str]:

@@ -80,6 +80,13 @@ TEMPLATES.filters.update(link=link, inline=inline, runs=runs)   # filters: calle
 TEMPLATES.globals["br"] = Markup("<br>")
 
 
+def compile_templates() -> None:
+    """Compile every page template now (Jinja2 compiles one on its first use: the first visitors of each kind of
+    page would wait for it)."""
+    for name in TEMPLATES.list_templates():
+        TEMPLATES.get_template(name)
+
+
 class _Forward:
     """An attribute of the pages' views, read and set through the pages."""
 

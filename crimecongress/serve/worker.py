@@ -98,6 +98,11 @@ class Engine:
         """Answer from a copy of the data in memory once it is made: the example queries run three to five times
         faster there than on the persistent store. Until then (about a second) the persistent store answers;
         pyoxigraph lets queries run while the copy is made."""
+        try:
+            # at the lowest priority (Linux sets it per thread): the copy must not slow what the server answers meanwhile
+            os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), 19)
+        except (OSError, AttributeError):
+            pass
         copy = ox.Store()
         try:
             copy.extend(self.store.quads_for_pattern(None, None, None, None))

@@ -20,6 +20,7 @@ from __future__ import annotations
 import argparse
 import http.client
 import itertools
+import os
 import sys
 import threading
 import time
@@ -96,6 +97,42 @@ def run(name: str, host: str, port: int, requests: list[tuple[str, dict]], total
     return Result(name, len(latencies), errors[0], time.perf_counter() - started, latencies)
 
 
+def _cpu_seconds(roots: list[int]) -> float:
+    """CPU time used so far by the processes `roots` and their descendants (Linux /proc)."""
+    parents, times = {}, {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        pid = int(stat.parent.name)
+        parents[pid] = int(fields[1])
+        times[pid] = (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    def ours(pid: int) -> bool:
+        while pid > 1:
+            if pid in roots:
+                return True
+            pid = parents.get(pid, 0)
+        return False
+    return sum(t for pid, t in times.items() if ours(pid))
+
+
+def wait_until_idle(roots: list[int], limit: float = 120.0) -> float:
+    """Wait until the processes use under a tenth of a core for a second; the seconds waited."""
+    started = time.monotonic()
+    if not Path("/proc/self/stat").exists():
+        time.sleep(15)
+        return time.monotonic() - started
+    before = _cpu_seconds(roots)
+    while time.monotonic() - started < limit:
+        time.sleep(1.0)
+        now = _cpu_seconds(roots)
+        if now - before < 0.1:
+            break
+        before = now
+    return time.monotonic() - started
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--build", type=Path, default=ROOT / "build")
@@ -120,7 +157,6 @@ def main() -> int:
     examples = load_examples(QUERIES_DIR)
     queries = [("/sparql?" + urlencode({"query": ex.query}), {"Accept": "application/sparql-results+json"})
                for ex in examples]
-    import os
     load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
     print(f"load average before the run: {load:.2f} on {os.cpu_count()} cores", file=sys.stderr)
     print(f"{len(data.documents)} documents, {data.triple_count} triples, {len(paragraphs)} paragraph-level units, "
@@ -133,6 +169,10 @@ def main() -> int:
     try:
         for s in (server, plain):                   # wait for the SPARQL workers, untimed
             s.get("/sparql?" + urlencode({"query": "ASK {}"}), timeout=120)
+        # and until both servers have done what they do after start-up (the workers' copy of the data into
+        # memory, the statements for the RDF writers, the search index): it would compete for the cores
+        quiet = wait_until_idle([server.process.pid, plain.process.pid])
+        print(f"servers idle after {quiet:.1f} s", file=sys.stderr)
         n = min(args.requests, len(page_paths))
         results.append(run("paragraph pages, first visit", server.host, server.port, page_paths[:n], n,
                            args.concurrency, args.cap))

@@ -18,8 +18,9 @@ from __future__ import annotations
 import gzip
 import heapq
 import json
-import re
 import zlib
+from dataclasses import dataclass
+from functools import lru_cache
 from json.encoder import encode_basestring
 from typing import Iterable, Iterator, Mapping, Sequence
 
@@ -32,7 +33,6 @@ _RDF = table()["rdf"]
 _RDF_TYPE, _RDF_FIRST, _RDF_REST = _RDF + "type", _RDF + "first", _RDF + "rest"
 _RDF_NIL = ox.NamedNode(_RDF + "nil")
 _XSD_STRING = table()["xsd"] + "string"
-_NAMESPACE_END = re.compile(r"[/#]")
 
 # What the writers accept: the statements of a graph, as pyoxigraph triples.
 Statements = Sequence[ox.Triple]
@@ -76,58 +76,67 @@ def plain_prefixes(triples: Iterable[ox.Triple], prefixes: Mapping[str, str]) ->
     """The prefixes that shorten some IRI of the statements and leave every IRI they cover a plain local name (the
     Turtle writer would write doc:doha-declaration-2015\\/para\\/5 otherwise; such IRIs stay whole instead).
     rdf:type as a predicate is written `a`, so needs no prefix."""
+    named, literal = ox.NamedNode, ox.Literal
     iris = set()
-    for t in triples:
-        if type(t.subject) is ox.NamedNode:
-            iris.add(t.subject.value)
-        if t.predicate.value != _RDF_TYPE:
-            iris.add(t.predicate.value)
-        obj = t.object
-        if type(obj) is ox.NamedNode:
+    for subject, predicate, obj in triples:
+        if type(subject) is named:
+            iris.add(subject.value)
+        if predicate.value != _RDF_TYPE:
+            iris.add(predicate.value)
+        if type(obj) is named:
             iris.add(obj.value)
-        elif type(obj) is ox.Literal and not obj.language and obj.datatype.value != _XSD_STRING:
-            iris.add(obj.datatype.value)
-    key = tuple(sorted(prefixes.items()))
-    seen = _PREFIX_USES.get(key)
-    if seen is None:
-        seen = _PREFIX_USES[key] = {}
-    names = None
+        elif type(obj) is literal and not obj.language:
+            datatype = obj.datatype.value
+            if datatype != _XSD_STRING:               # a plain string is written without its datatype
+                iris.add(datatype)
+    table_ = _prefix_table(tuple(sorted(prefixes.items())))
     used, spoilt = set(), set()
     for iri in iris:
-        uses = seen.get(iri)
+        uses = table_.seen.get(iri)
         if uses is None:
-            names = names or {namespace: name for name, namespace in prefixes.items()}
-            uses = _prefix_uses(iri, names)
-            if len(seen) < 200_000:           # the server asks about the same IRIs page after page
-                seen[iri] = uses
+            uses = table_.uses(iri)
+            if len(table_.seen) < 200_000:           # the server asks about the same IRIs page after page
+                table_.seen[iri] = uses
         for name, plain in uses:
             (used if plain else spoilt).add(name)
     return {name: prefixes[name] for name in sorted(used - spoilt)}
 
 
-_PREFIX_USES: dict[tuple, dict[str, tuple[tuple[str, bool], ...]]] = {}
+@dataclass(frozen=True)
+class _PrefixTable:
+    """The prefixes of one table by namespace, and what `plain_prefixes` found out about each IRI so far."""
+
+    names: dict[str, str]                        # namespace -> prefix, for namespaces ending in / or #
+    lengths: tuple[int, ...]                     # their lengths, shortest first
+    seen: dict[str, tuple[tuple[str, bool], ...]]
+
+    def uses(self, iri: str) -> tuple[tuple[str, bool], ...]:
+        """Each prefix whose namespace starts `iri`, and whether what follows is a plain local name."""
+        found = []
+        for length in self.lengths:
+            name = self.names.get(iri[:length])
+            if name is not None:
+                local = iri[length:]
+                found.append((name, local == "" or PLAIN_LOCAL.fullmatch(local) is not None))
+        return tuple(found)
 
 
-def _prefix_uses(iri: str, names: Mapping[str, str]) -> tuple[tuple[str, bool], ...]:
-    """Each prefix whose namespace starts `iri`, and whether what follows is a plain local name."""
-    uses = []
-    for cut in _NAMESPACE_END.finditer(iri):          # a namespace ends in / or #: look up each such start
-        name = names.get(iri[:cut.end()])
-        if name is not None:
-            local = iri[cut.end():]
-            uses.append((name, local == "" or PLAIN_LOCAL.fullmatch(local) is not None))
-    return tuple(uses)
+@lru_cache(maxsize=64)
+def _prefix_table(prefixes: tuple[tuple[str, str], ...]) -> _PrefixTable:
+    names = {namespace: name for name, namespace in prefixes if namespace.endswith(("/", "#"))}
+    return _PrefixTable(names, tuple(sorted({len(n) for n in names})), {})
 
 
 def turtle(graph: Statements, base: str = DEFAULT_BASE, *, prefixes: Mapping[str, str] | None = None,
-           first: str | None = None, nested: bool = False) -> bytes:
+           first: str | None = None, nested: bool = False, in_order: bool = False) -> bytes:
     """Turtle with the statements sorted by subject (`first` leading), predicate and object, one blank line between
-    subjects, and the prefixes (by default the build's, for `base`) declared sorted.
+    subjects, and the prefixes (by default the build's, for `base`) declared sorted. `in_order`: the statements
+    come in that order already (`ordered`), and are not sorted again.
 
     Written by pyoxigraph: two orders of magnitude faster than rdflib's longturtle at this size, and as stable.
     `nested` writes a blank node that is the object of one statement in place, as [ ... ] or as a list ( ... ),
     and one that is the object of none as []: for documents made of blank nodes, like a SHACL report."""
-    triples = ordered(graph, first)
+    triples = graph if in_order else ordered(graph, first)
     prefixes = turtle_prefixes(base) if prefixes is None else dict(prefixes)
     body = _nested_body(triples, prefixes) if nested else _turtle_body(triples, prefixes)
     return b"\n".join(_turtle_header(prefixes) + body + [b""])
@@ -441,22 +450,25 @@ class JsonLdParts:
         return b"]\n}\n" if self.first else b"\n ]\n}\n"
 
 
-def rdfxml(graph: Statements, prefixes: Mapping[str, str], first: str | None = None) -> bytes:
-    """RDF/XML, written by pyoxigraph from the statements in order."""
-    return ox.serialize(ordered(graph, first), format=ox.RdfFormat.RDF_XML, prefixes=dict(prefixes))
+def rdfxml(graph: Statements, prefixes: Mapping[str, str], first: str | None = None,
+           in_order: bool = False) -> bytes:
+    """RDF/XML, written by pyoxigraph from the statements in order (see `turtle` for `in_order`)."""
+    return ox.serialize(graph if in_order else ordered(graph, first), format=ox.RdfFormat.RDF_XML,
+                        prefixes=dict(prefixes))
 
 
 def serialise(fmt: str, triples: Sequence[ox.Triple], prefixes: Mapping[str, str], compactor: Compactor,
-              first: str | None = None) -> bytes:
+              first: str | None = None, in_order: bool = False) -> bytes:
     """A description or an answer as `serve` and `site` hand it out, as "ttl", "nt", "jsonld" or "rdf": Turtle with
     only the prefixes it can use (see `plain_prefixes`) and `first`'s statements first, JSON-LD compacted with
-    `compactor`'s context."""
+    `compactor`'s context. `in_order`: the triples are in the writers' order already (`ordered`, `first`
+    leading) and have no repeats."""
     if fmt == "ttl":
-        return turtle(triples, prefixes=plain_prefixes(triples, prefixes), first=first)
+        return turtle(triples, prefixes=plain_prefixes(triples, prefixes), first=first, in_order=in_order)
     if fmt == "nt":
         return ntriples(triples)
     if fmt == "jsonld":
         return jsonld(triples, compactor)
     if fmt == "rdf":
-        return rdfxml(triples, prefixes, first)
+        return rdfxml(triples, prefixes, first, in_order)
     raise ValueError(f"unknown RDF format {fmt!r}")

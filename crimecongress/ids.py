@@ -235,6 +235,11 @@ class Minter:
         """A tag's evidence record: below the unit it annotates, named by what it asserts."""
         return f"{target_iri}/tag/{kind}/{value_slug}"
 
+    def annotation_prefix(self, target_iri: str) -> str:
+        """What the IRI of every tag annotation of `target_iri` starts with (see `annotation`), for a sorted
+        index to find them."""
+        return f"{target_iri}/tag/"
+
     def annotation_target(self, annotation_iri: str) -> str:
         """The oa:SpecificResource of an annotation's evidence: the part of the unit's text it points at."""
         return f"{annotation_iri}/target"

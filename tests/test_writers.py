@@ -56,6 +56,25 @@ def test_the_build_writers_rewrite_the_committed_files_byte_for_byte():
     assert export.jsonld(triples, load_context()) == doc.with_suffix(".jsonld").read_bytes()
 
 
+def test_a_description_is_written_alike_from_the_statements_read_and_from_its_terms():
+    """Once the server has read the build's statements, it writes a description from them as they are (in the
+    writers' order, no term converted); the bytes are those its terms give converted and sorted, for every
+    kind of resource: documents, units, their tags and source spans, themes, authorities, ontology terms, the
+    dataset, an IRI that is only ever an object and one the data does not know."""
+    from crimecongress.serve.app import App
+    application = App(BUILD, sparql=False)          # its own: the statements are not read yet
+    data = application.data
+    iris = [*data.documents, *data.units_of[DOHA], *data.themes, *data.authority("instrument"),
+            *data.authority("actor"), *data.subjects[::40], *sorted(data.inc)[::40], data.minter.dataset(),
+            data.minter.ontology, data.base, data.base + "no/such/thing", "http://metadata.un.org/sdg/16.5"]
+    assert data.statements(PARA) is None
+    converted = {(iri, fmt): application.rdf(iri, fmt) for iri in iris for fmt in ("ttl", "nt", "jsonld", "rdf")}
+    data.read_statements()
+    assert data.statements(PARA) is not None and len(iris) > 1500
+    assert {key: application.rdf(*key) for key in converted} == converted
+    application.close()
+
+
 def test_the_served_paragraph_is_the_build_writers_output(app):
     triples = ox_triples(app.data.description(PARA))
     context = load_context(app.base)

@@ -245,10 +245,14 @@ class App:
         return self._loaded.wait(timeout) and self.failure is None
 
     def warm(self) -> None:
-        """Build what is otherwise built by the first request that needs it: the search and resolver indexes."""
+        """Build what is otherwise built by the first request that needs it: the statements for the RDF writers, the
+        search and resolver indexes, the sitemap (every request's path is looked up among the site's files)."""
         if self.wait_loaded():
+            self.data.read_statements()
             self.search_index.warm()
             self.resolver
+            self.site_files
+            gc.freeze()             # these live as long as the server too (see _load)
 
     def site(self) -> Site:
         if not self._loaded.is_set():
@@ -461,8 +465,12 @@ class App:
         return self.pages.authority_list(name, iri if known else None, alternates)
 
     def rdf(self, iri: str, fmt: str) -> bytes:
-        return serialise(fmt, ox_triples(self.data.description(iri)), self.data.prefixes.mapping,
-                         self.data.compactor, first=iri)
+        data = self.data
+        statements = data.statements(iri)
+        if statements is None:        # not read yet (see warm): the description's terms are converted
+            return serialise(fmt, ox_triples(data.description(iri)), data.prefixes.mapping, data.compactor,
+                             first=iri)
+        return serialise(fmt, statements, data.prefixes.mapping, data.compactor, first=iri, in_order=True)
 
     def render(self, key, make) -> tuple[bytes, str]:
         item = self.cache.get(key)

@@ -1,7 +1,8 @@
 """The published dataset in memory, indexed for pages, descriptions, search and the resolver.
 
 Read once from build/ (dataset.nq, plus void.ttl and context.jsonld); never from sources/. Everything here
-is immutable after loading, so request threads share it without locks.
+is immutable after loading (the statements for the RDF writers are set once, whole, when they are read), so
+request threads share it without locks.
 """
 from __future__ import annotations
 
@@ -30,6 +31,7 @@ from .rdf import RDF_TYPE, XSD_STRING, Lit, Term, Triple, from_ox, sort_key
 
 _NS = table()
 RDFS, SKOS, DCTERMS, ELI = _NS["rdfs"], _NS["skos"], _NS["dcterms"], _NS["eli"]
+PART_OF = ELI + "is_part_of"
 OA, PROV, OWL, VOID, DCAT, XSD = _NS["oa"], _NS["prov"], _NS["owl"], _NS["void"], _NS["dcat"], _NS["xsd"]
 
 # What the pages and answers may shorten beyond the build's JSON-LD context, which gives the rest: the names
@@ -137,14 +139,16 @@ class Dataset:
         self.uncc = self.minter.term("")
         self.out: dict[Term, list[tuple[str, Term]]] = {}
         self.inc: dict[str, list[tuple[Term, str]]] = {}
-        nt = dumps.find(self.build_dir, "dataset.nt")
-        void = self.build_dir / "void.ttl"
-        cache = IndexCache.of(self.build_dir, nt or nq, void if void.is_file() else None)
+        self._nq, self._nt = nq, dumps.find(self.build_dir, "dataset.nt")
+        self._void = self.build_dir / "void.ttl"
+        self._statements: dict[Term, tuple[ox.Triple, ...]] | None = None     # see read_statements
+        self._by_predicate: dict[Term, dict[str, list[Term]]] = {}           # see _properties
+        cache = IndexCache.of(self.build_dir, self._nt or nq, self._void if self._void.is_file() else None)
         indexes = cache.load() if cache else None
         if indexes is not None:
             self.out, self.inc, self.subjects = indexes
         else:
-            self._read_build(nq, nt, void)
+            self._read_build()
             if cache:
                 cache.save((self.out, self.inc, self.subjects))
         self.triple_count = sum(len(v) for v in self.out.values())
@@ -153,17 +157,22 @@ class Dataset:
         self.prefixes = info.prefixes
         self._labels: dict[str, str] = {}
 
-    def _read_build(self, nq: Path, nt: Path | None, void: Path) -> None:
+    def _files(self) -> list[tuple[Path, object, bool]]:
+        """The files the statements are read from, each with its format and whether it has no repeated triple:
+        the whole graph (the union of dataset.nq's named graphs, without repeats, sorted by subject), then
+        the VoID description."""
+        files = [(self._nt, ox.RdfFormat.N_TRIPLES, True) if self._nt is not None
+                 else (self._nq, ox.RdfFormat.N_QUADS, False)]
+        if self._void.is_file():
+            files.append((self._void, ox.RdfFormat.TURTLE, False))
+        return files
+
+    def _read_build(self) -> None:
         try:
-            # the whole graph (the union of dataset.nq's named graphs, without repeats), sorted by subject
-            if nt is not None:
-                self._read(nt, ox.RdfFormat.N_TRIPLES, unique=True)
-            else:
-                self._read(nq, ox.RdfFormat.N_QUADS, unique=False)
-            if void.is_file():
-                self._read(void, ox.RdfFormat.TURTLE, unique=False)
+            for path, fmt, unique in self._files():
+                self._read(path, fmt, unique)
         except (SyntaxError, OSError) as exc:
-            raise InputError(f"cannot read the build: {exc}", file=str(nq)) from None
+            raise InputError(f"cannot read the build: {exc}", file=str(self._nq)) from None
         self._index_inbound()
         self.subjects = sorted(s for s in self.out if isinstance(s, str))
 
@@ -173,6 +182,29 @@ class Dataset:
         read as it is unpacked."""
         with dumps.open_plain(path) as handle:
             self._index(ox.parse(handle, format=fmt), unique)
+
+    def read_statements(self) -> None:
+        """Read the build once more for `statements`: pyoxigraph triples by subject, each subject's sorted as the
+        writers write them. A description is then written as it is, not converted term by term (a Triple made
+        from Python values costs microseconds, one the parser makes next to nothing) and not sorted again.
+        About a second and 50 MB for the seed build; the server does it once its pages are up (`App.warm`)."""
+        if self._statements is not None:
+            return
+        by_subject: dict[Term, list[ox.Triple]] = {}
+        try:
+            for path, fmt, _ in self._files():
+                with dumps.open_plain(path) as handle:
+                    for quad in ox.parse(handle, format=fmt):
+                        subject = quad.subject
+                        key = subject.value if type(subject) is ox.NamedNode else from_ox(subject)
+                        block = by_subject.get(key)
+                        if block is None:
+                            by_subject[key] = block = []
+                        block.append(quad.triple)
+        except (SyntaxError, OSError) as exc:
+            raise InputError(f"cannot read the build: {exc}", file=str(self._nq)) from None
+        self._statements = {s: tuple(sorted(dict.fromkeys(block), key=_statement_order))
+                            for s, block in by_subject.items()}
 
     def _index(self, triples, unique: bool) -> None:
         intern = sys.intern
@@ -220,20 +252,34 @@ class Dataset:
         self.inc = inc
 
     # --- basic access ---------------------------------------------------------------------------------------------
+    def _properties(self, s: Term) -> dict[str, list[Term]]:
+        """The values of `s` by predicate, in the dump's order: made on the first question about `s` (a page asks
+        a subject about one predicate after another)."""
+        found = self._by_predicate.get(s)
+        if found is None:
+            found = {}
+            for p, o in self.out.get(s, ()):
+                values = found.get(p)
+                if values is None:
+                    found[p] = [o]
+                else:
+                    values.append(o)
+            if len(self._by_predicate) < len(self.out):     # every subject at most once: memory stays bounded
+                self._by_predicate[s] = found
+        return found
+
     def values(self, s: Term, p: str) -> list[Term]:
-        return [o for pp, o in self.out.get(s, ()) if pp == p]
+        return list(self._properties(s).get(p, ()))
 
     def value(self, s: Term, p: str) -> Term | None:
-        for pp, o in self.out.get(s, ()):
-            if pp == p:
-                return o
-        return None
+        values = self._properties(s).get(p)
+        return values[0] if values else None
 
     def text(self, s: Term, p: str, lang: str = "en") -> str | None:
         """A literal value of `p`, preferring the language `lang`, then untagged, then any."""
         best = None
-        for pp, o in self.out.get(s, ()):
-            if pp == p and isinstance(o, Lit):
+        for o in self._properties(s).get(p, ()):
+            if isinstance(o, Lit):
                 if o.lang == lang:
                     return o.value
                 if best is None or (o.lang is None and best.lang is not None):
@@ -258,13 +304,15 @@ class Dataset:
 
     def below(self, iri: str) -> list[str]:
         """Subjects minted below `iri` (`iri/...` or `iri#...`), in IRI order."""
-        found = []
-        for prefix in self.minter.below_prefixes(iri):
-            i = bisect_left(self.subjects, prefix)
-            while i < len(self.subjects) and self.subjects[i].startswith(prefix):
-                found.append(self.subjects[i])
-                i += 1
-        return sorted(found)
+        return sorted(s for prefix in self.minter.below_prefixes(iri) for s in self._starting(prefix))
+
+    def _starting(self, prefix: str) -> list[str]:
+        """Subject IRIs that start with `prefix`, in IRI order."""
+        subjects = self.subjects
+        start = i = bisect_left(subjects, prefix)
+        while i < len(subjects) and subjects[i].startswith(prefix):
+            i += 1
+        return subjects[start:i]
 
     def parts(self, iri: str) -> list[str]:
         """The sub-resources of `iri` (ids.SUB_RESOURCES: the IRIs the grammar mints below it, and what is below
@@ -278,16 +326,40 @@ class Dataset:
                 found.append(s)
         return found
 
+    def _described(self, iri: str) -> tuple[list[Term], list[tuple[Term, str]]]:
+        """What the description of `iri` is made of: the subjects whose every statement is in it, and the
+        (subject, predicate) of the statements in it that point at `iri`."""
+        own = [s for s in (iri, *self.parts(iri)) if s in self.out]
+        pointing = [(s, p) for s, p in self.inc.get(iri, ()) if p == PART_OF]
+        if not own and not pointing:
+            pointing = list(self.inc.get(iri, ()))
+        return own, pointing
+
     def description(self, iri: str) -> list[Triple]:
         """The RDF served for `iri`, a concise bounded description: the triples about it and about its
         sub-resources (source spans, tag annotations, alignments, ontology terms...), plus the links from the
         units that are part of it (`?child eli:is_part_of <iri>`), so that a client can walk down. An IRI that
         is only ever an object is described by the triples that point at it."""
-        triples = [(s, p, o) for s in (iri, *self.parts(iri)) for p, o in self.out.get(s, ())]
-        triples += [(s, p, iri) for s, p in self.inc.get(iri, ()) if p == ELI + "is_part_of"]
-        if not triples:
-            triples = [(s, p, iri) for s, p in self.inc.get(iri, ())]
-        return triples
+        own, pointing = self._described(iri)
+        return [(s, p, o) for s in own for p, o in self.out[s]] + [(s, p, iri) for s, p in pointing]
+
+    def statements(self, iri: str) -> list[ox.Triple] | None:
+        """The description of `iri` (see `description`) as pyoxigraph triples in the order the writers write
+        them (export.ordered, `iri` first), for crimecongress.export to write as they are; None until
+        `read_statements` has run."""
+        by_subject = self._statements
+        if by_subject is None:
+            return None
+        own, pointing = self._described(iri)
+        blocks = {s: by_subject[s] for s in own}
+        target = ox.NamedNode(iri)
+        wanted: dict[Term, set[str]] = {}
+        for s, p in pointing:
+            if s not in blocks:         # a statement of an own subject is in its block already
+                wanted.setdefault(s, set()).add(p)
+        for s, predicates in wanted.items():
+            blocks[s] = [t for t in by_subject.get(s, ()) if t.object == target and t.predicate.value in predicates]
+        return [t for s in sorted(blocks, key=lambda s: (s != iri, *sort_key(s))) for t in blocks[s]]
 
     # --- labels -----------------------------------------------------------------------------------------------------
     def label(self, iri: Term) -> str:
@@ -463,9 +535,7 @@ class Dataset:
         """The annotations of `unit` whose body is `body`, with the words that triggered them (followed through
         prov:wasDerivedFrom when the tag was derived from another one, e.g. from a subparagraph's)."""
         found = []
-        for ann in self._annotations(unit):
-            if body not in self.values(ann, OA + "hasBody"):
-                continue
+        for ann in self._annotations_by_body(unit).get(body, ()):
             quotes: list[Quote] = []
             via: list[str] = []
             seen = {ann}
@@ -512,11 +582,20 @@ class Dataset:
         return quotes
 
     @lru_cache(maxsize=4096)        # asked once per tag of a page; the data never changes under a Dataset
+    def _annotations_by_body(self, unit: str) -> dict[Term, tuple[str, ...]]:
+        """The tag annotations of a unit (`_annotations`) by their body, in the same order."""
+        by_body: dict[Term, list[str]] = {}
+        for ann in self._annotations(unit):
+            for body in dict.fromkeys(self.values(ann, OA + "hasBody")):
+                by_body.setdefault(body, []).append(ann)
+        return {body: tuple(anns) for body, anns in by_body.items()}
+
     def _annotations(self, unit: str) -> tuple[str, ...]:
         """The tag annotations of a unit: minted below it ({unit}/tag/...), or pointing at it with
         uncc:taggedUnit or through their target's oa:hasSource."""
-        found = [s for s in self.below(unit) if OA + "Annotation" in self.types(s)
-                 and (parts := self.minter.parse(s)) is not None and (parts.owner, parts.sub_resource) == (unit, "tag")]
+        found = [s for s in self._starting(self.minter.annotation_prefix(unit))
+                 if OA + "Annotation" in self.types(s) and (parts := self.minter.parse(s)) is not None
+                 and (parts.owner, parts.sub_resource) == (unit, "tag")]
         for s in self.subjects_with(self.term("taggedUnit"), unit):
             if isinstance(s, str) and s not in found:
                 found.append(s)
@@ -581,6 +660,11 @@ class Dataset:
 
 
 _key = sort_key
+
+
+def _statement_order(t: ox.Triple) -> tuple[str, str]:
+    """A subject's statements in the writers' order (export.ordered): by predicate, then object."""
+    return t.predicate.value, str(t.object)
 
 
 def _iri(term: Term | None) -> str | None:

@@ -7,7 +7,7 @@ import tomllib
 from fnmatch import fnmatch
 
 import pytest
-from jinja2 import UndefinedError
+from jinja2 import TemplateAssertionError, UndefinedError
 
 from conftest import ROOT
 from crimecongress.serve.pages import TEMPLATES, inline, link, runs
@@ -48,3 +48,16 @@ def test_running_text_escapes_text_links_and_attributes():
 def test_only_the_known_inline_elements_are_made():
     with pytest.raises(ValueError, match="script"):
         inline((Tag("script", ("alert(1)",)),))
+
+
+def test_markup_is_printed_as_it_is_and_everything_else_escaped_once():
+    """`{{ x }}` escapes text once and leaves markup (a filter's, a macro's) alone, constants included."""
+    template = TEMPLATES.from_string(
+        "{% macro m(x) %}<i>{{ x }}</i>{% endmacro %}{{ m('<&>') }}|{{ 3 }}|{{ x|link }}|{{ '<' }}|{{ y }}")
+    assert template.render(x=Link("/a", "a&b"), y="'\"") == \
+        '<i>&lt;&amp;&gt;</i>|3|<a href="/a">a&amp;b</a>|&lt;|&#x27;&quot;'
+
+
+def test_a_template_cannot_turn_escaping_off():
+    with pytest.raises(TemplateAssertionError, match="escape everything"):
+        TEMPLATES.from_string("{% autoescape false %}{{ x }}{% endautoescape %}")

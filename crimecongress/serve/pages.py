@@ -4,9 +4,12 @@
 """
 from __future__ import annotations
 
-from html import escape
+import html
+import re
 
-from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+from jinja2 import Environment, PackageLoader, StrictUndefined
+from jinja2.compiler import CodeGenerator
+from jinja2.exceptions import TemplateAssertionError
 from markupsafe import Markup
 
 from . import assets
@@ -18,6 +21,14 @@ from .views import TAGS, Example, Inline, Link, Piece, Views
 __all__ = ["Example", "Pages"]
 
 SITE_NAME = "UN Crime Congress declarations"
+
+
+_SPECIAL = re.compile(r"[&<>\"']")
+
+
+def escape(text: str) -> str:
+    """html.escape, quotes too; text with nothing to escape (most of it) is not gone over five times."""
+    return html.escape(text) if _SPECIAL.search(text) else text
 
 
 # The filters the templates use hundreds of times a page (a macro call costs many times more). They
@@ -66,17 +77,50 @@ def runs(items: tuple[Inline, ...], sep: str) -> Markup:
     return Markup(glue.join(_inline(item) for item in items))
 
 
-def _escaped(value):
-    """Text that `{{ value }}` prints, escaped as the filters escape it (html.escape: the entities the pages have
-    always had); anything else (Markup, a number, an undefined name) is left to autoescape and StrictUndefined."""
-    return Markup(escape(value)) if type(value) is str else value
+def why(reason) -> Markup:
+    """Why a unit carries a tag (a `views.Why`, or None): prose, then the machinery in a detail line."""
+    if not reason:
+        return Markup("")
+    text = f" <span class='why'>{runs(reason.text, ' · ')}</span>" if reason.text else ""
+    detail = f" <small class='small detail'>{runs(reason.detail, ' · ')}</small>" if reason.detail else ""
+    return Markup(text + detail)
+
+
+def _printed(value) -> str:
+    """What `{{ value }}` prints: markup (a filter's Markup, a macro's output) as it is, text escaped as the
+    filters escape it (html.escape: the entities the pages have always had), a number as text; an undefined
+    name raises (StrictUndefined)."""
+    if type(value) is str:
+        return escape(value)
+    if hasattr(value, "__html__"):
+        return value.__html__()
+    return escape(str(value))
+
+
+class _PrintOnce(CodeGenerator):
+    """Compiles `{{ value }}` to `_printed(value)` alone where Jinja2 would write `escape(finalize(value))`:
+    finalize is then the one place that escapes, and a printed value costs no Markup object, two of which
+    (finalize's and escape's) were a third of a page's rendering time."""
+
+    def _output_child_pre(self, node, frame, finalize) -> None:
+        if frame.eval_ctx.volatile or not frame.eval_ctx.autoescape:
+            raise TemplateAssertionError("the pages escape everything: no {% autoescape %} blocks",
+                                         node.lineno, self.name, self.filename)
+        self.write(finalize.src)
+
+    def _output_child_post(self, node, frame, finalize) -> None:
+        self.write(")")
+
+
+class _Environment(Environment):
+    code_generator_class = _PrintOnce
 
 
 # compiled once per process, each template on first use
-TEMPLATES = Environment(loader=PackageLoader("crimecongress.serve", "templates/pages"),
-                        autoescape=select_autoescape(["html"]), undefined=StrictUndefined, finalize=_escaped,
-                        trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True, auto_reload=False)
-TEMPLATES.filters.update(link=link, inline=inline, runs=runs)   # filters: called directly, no context
+TEMPLATES = _Environment(loader=PackageLoader("crimecongress.serve", "templates/pages"),
+                         autoescape=True, undefined=StrictUndefined, finalize=_printed,
+                         trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True, auto_reload=False)
+TEMPLATES.filters.update(link=link, inline=inline, runs=runs, why=why)   # filters: called directly, no context
 TEMPLATES.globals["br"] = Markup("<br>")
 
 
@@ -124,8 +168,8 @@ class Pages:
             site_name=SITE_NAME).encode("utf-8")
 
     def why(self, evidence, value: str | None = None) -> Markup:
-        """Why a unit carries a tag, as the unit page says it (the `why` macro)."""
-        return TEMPLATES.get_template("macros.html").module.why(self.views.why(evidence, value))
+        """Why a unit carries a tag, as the unit page says it (the `why` filter)."""
+        return why(self.views.why(evidence, value))
 
     # --- home and lists ---------------------------------------------------------------------------------------------
     def home(self) -> bytes:

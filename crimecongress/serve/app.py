@@ -245,13 +245,14 @@ class App:
         return self._loaded.wait(timeout) and self.failure is None
 
     def warm(self) -> None:
-        """Build what is otherwise built by the first request that needs it: the statements for the RDF writers, the
-        search and resolver indexes, the sitemap (every request's path is looked up among the site's files)."""
+        """Build what is otherwise built by the first request that needs it: the search and resolver indexes, the
+        sitemap (every request's path is looked up among the site's files), then the statements for the RDF
+        writers (the longest: descriptions are converted until they are there)."""
         if self.wait_loaded():
-            self.data.read_statements()
             self.search_index.warm()
             self.resolver
             self.site_files
+            self.data.read_statements()
             gc.freeze()             # these live as long as the server too (see _load)
 
     def site(self) -> Site:

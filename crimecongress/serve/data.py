@@ -142,7 +142,6 @@ class Dataset:
         self._nq, self._nt = nq, dumps.find(self.build_dir, "dataset.nt")
         self._void = self.build_dir / "void.ttl"
         self._statements: dict[Term, tuple[ox.Triple, ...]] | None = None     # see read_statements
-        self._by_predicate: dict[Term, dict[str, list[Term]]] = {}           # see _properties
         cache = IndexCache.of(self.build_dir, self._nt or nq, self._void if self._void.is_file() else None)
         indexes = cache.load() if cache else None
         if indexes is not None:
@@ -158,9 +157,9 @@ class Dataset:
         self._labels: dict[str, str] = {}
 
     def _files(self) -> list[tuple[Path, object, bool]]:
-        """The files the statements are read from, each with its format and whether it has no repeated triple:
-        the whole graph (the union of dataset.nq's named graphs, without repeats, sorted by subject), then
-        the VoID description."""
+        """The files the statements are read from, each with its format and whether it is dataset.nt (sorted
+        lines, no repeated triple): the whole graph (the union of dataset.nq's named graphs, without repeats,
+        sorted by subject), then the VoID description."""
         files = [(self._nt, ox.RdfFormat.N_TRIPLES, True) if self._nt is not None
                  else (self._nq, ox.RdfFormat.N_QUADS, False)]
         if self._void.is_file():
@@ -184,15 +183,20 @@ class Dataset:
             self._index(ox.parse(handle, format=fmt), unique)
 
     def read_statements(self) -> None:
-        """Read the build once more for `statements`: pyoxigraph triples by subject, each subject's sorted as the
-        writers write them. A description is then written as it is, not converted term by term (a Triple made
-        from Python values costs microseconds, one the parser makes next to nothing) and not sorted again.
-        About a second and 50 MB for the seed build; the server does it once its pages are up (`App.warm`)."""
+        """Read the build once more for `statements`: pyoxigraph triples by subject, each subject's in the
+        writers' order. A description is then written as it is, not converted term by term (a Triple made from
+        Python values costs microseconds, one the parser makes next to nothing) and not sorted again.
+        dataset.nt's lines are sorted, so a subject's statements come in the writers' order already (by
+        predicate, then object) unless one predicate IRI starts another (see `_line_order_is_writers_order`);
+        the others (dataset.nq's, with repeats; void.ttl's) are sorted here. About half a second and 50 MB for
+        the seed build; the server does it once its pages are up (`App.warm`)."""
         if self._statements is not None:
             return
         by_subject: dict[Term, list[ox.Triple]] = {}
+        predicates: set[str] = set()
+        unsorted: set[Term] = set()
         try:
-            for path, fmt, _ in self._files():
+            for path, fmt, sorted_lines in self._files():
                 with dumps.open_plain(path) as handle:
                     for quad in ox.parse(handle, format=fmt):
                         subject = quad.subject
@@ -201,10 +205,15 @@ class Dataset:
                         if block is None:
                             by_subject[key] = block = []
                         block.append(quad.triple)
+                        predicates.add(quad.predicate.value)
+                        if not sorted_lines:
+                            unsorted.add(key)
         except (SyntaxError, OSError) as exc:
             raise InputError(f"cannot read the build: {exc}", file=str(self._nq)) from None
-        self._statements = {s: tuple(sorted(dict.fromkeys(block), key=_statement_order))
-                            for s, block in by_subject.items()}
+        if not _line_order_is_writers_order(predicates):
+            unsorted = set(by_subject)
+        self._statements = {s: tuple(sorted(dict.fromkeys(block), key=_statement_order)) if s in unsorted
+                            else tuple(block) for s, block in by_subject.items()}
 
     def _index(self, triples, unique: bool) -> None:
         intern = sys.intern
@@ -252,34 +261,20 @@ class Dataset:
         self.inc = inc
 
     # --- basic access ---------------------------------------------------------------------------------------------
-    def _properties(self, s: Term) -> dict[str, list[Term]]:
-        """The values of `s` by predicate, in the dump's order: made on the first question about `s` (a page asks
-        a subject about one predicate after another)."""
-        found = self._by_predicate.get(s)
-        if found is None:
-            found = {}
-            for p, o in self.out.get(s, ()):
-                values = found.get(p)
-                if values is None:
-                    found[p] = [o]
-                else:
-                    values.append(o)
-            if len(self._by_predicate) < len(self.out):     # every subject at most once: memory stays bounded
-                self._by_predicate[s] = found
-        return found
-
     def values(self, s: Term, p: str) -> list[Term]:
-        return list(self._properties(s).get(p, ()))
+        return [o for pp, o in self.out.get(s, ()) if pp == p]
 
     def value(self, s: Term, p: str) -> Term | None:
-        values = self._properties(s).get(p)
-        return values[0] if values else None
+        for pp, o in self.out.get(s, ()):
+            if pp == p:
+                return o
+        return None
 
     def text(self, s: Term, p: str, lang: str = "en") -> str | None:
         """A literal value of `p`, preferring the language `lang`, then untagged, then any."""
         best = None
-        for o in self._properties(s).get(p, ()):
-            if isinstance(o, Lit):
+        for pp, o in self.out.get(s, ()):
+            if pp == p and isinstance(o, Lit):
                 if o.lang == lang:
                     return o.value
                 if best is None or (o.lang is None and best.lang is not None):
@@ -665,6 +660,15 @@ _key = sort_key
 def _statement_order(t: ox.Triple) -> tuple[str, str]:
     """A subject's statements in the writers' order (export.ordered): by predicate, then object."""
     return t.predicate.value, str(t.object)
+
+
+def _line_order_is_writers_order(predicates: set[str]) -> bool:
+    """Whether sorted N-Triples lines of one subject ("<p> o .") are in the writers' order (p, then o as N-Triples
+    writes it). They are unless one predicate IRI starts another and the longer one goes on with a character
+    that sorts before ">" (…#p and …#p-2: the writers put p first, the lines p-2). In sorted order an IRI that
+    starts others is followed by one of them, so neighbours are enough to look at."""
+    ordered = sorted(predicates)
+    return not any(b.startswith(a) and b[len(a)] < ">" for a, b in zip(ordered, ordered[1:]))
 
 
 def _iri(term: Term | None) -> str | None:

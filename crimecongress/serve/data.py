@@ -188,8 +188,8 @@ class Dataset:
         Python values costs microseconds, one the parser makes next to nothing) and not sorted again.
         dataset.nt's lines are sorted, so a subject's statements come in the writers' order already (by
         predicate, then object) unless one predicate IRI starts another (see `_line_order_is_writers_order`);
-        the others (dataset.nq's, with repeats; void.ttl's) are sorted here. About half a second and 50 MB for
-        the seed build; the server does it once its pages are up (`App.warm`)."""
+        the others (dataset.nq's, with repeats; void.ttl's) are sorted here. About 0.7 s and 50 MB for the
+        seed build; the server does it once its pages are up (`App.warm`)."""
         if self._statements is not None:
             return
         by_subject: dict[Term, list[ox.Triple]] = {}

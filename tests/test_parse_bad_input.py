@@ -148,8 +148,8 @@ def test_a_path_that_is_not_a_regular_file_is_the_projects_one_line_error(tmp_pa
 
 
 def test_a_catalogue_found_valid_once_is_not_checked_again_but_a_changed_one_is(tmp_path):
-    """The schema check of sources/catalogue.yaml is remembered in the cache by the text's content: an edit that
-    breaks the schema is a new text, and is refused."""
+    """sources/catalogue.yaml as read and checked is remembered in the cache by the text's content: an edit is a
+    new text, read anew (never the cached one), and refused when it breaks the schema."""
     from crimecongress import cache
     from crimecongress.corpus import CATALOGUE_FILE, SOURCES_DIR
     from crimecongress.corpus.catalogue import load_catalogue
@@ -164,6 +164,9 @@ def test_a_catalogue_found_valid_once_is_not_checked_again_but_a_changed_one_is(
         assert (store.hits, store.misses) == (0, 1)
         assert load_catalogue(path) == first
         assert store.hits == 1
+        path.write_text(text.replace("short_title: Statement of principles", "short_title: Principles", 1),
+                        encoding="utf-8")
+        assert load_catalogue(path).documents[0].short_title == "Principles"
         path.write_text(text.replace("kind: declaration", "kind: a-poem", 1), encoding="utf-8")
         with pytest.raises(InputError, match=r"catalogue entry documents/0/kind"):
             load_catalogue(path)

@@ -1,17 +1,13 @@
 """The source catalogue (sources/catalogue.yaml): which file holds which documents, and their facts."""
 from __future__ import annotations
 
+import pickle
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-import yaml
-
 from .. import cache
 from ..errors import InputError
-
-# libyaml's reader where PyYAML was built with it: ten times faster, and every command that reads a text reads this
-_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 _DATE = {"type": "string", "format": "date"}
 _SCHEMA = {
@@ -160,14 +156,26 @@ def _date(value) -> date | None:
     return date.fromisoformat(str(value))
 
 
-def _check_schema(raw, text: str, path: Path) -> None:
-    """Check the catalogue against its schema; with a cache in use, a text found valid once is not checked again
-    (the check's key is the text and this module's code, schema included: jsonschema alone takes longer to import
-    than a draft takes to validate)."""
+def _read(text: str, path: Path):
+    """The catalogue's YAML as Python values, checked against its schema. With a cache in use, a text read and
+    found valid once is read back from the cache, keyed by the text and this module's code (schema included):
+    importing YAML and jsonschema alone takes longer than a draft takes to validate."""
     store = cache.current()
     entry = cache.key(Path(__file__).read_bytes(), text) if store is not None else ""
-    if store is not None and store.get("catalogue-valid", entry) is not None:
-        return
+    kept = store.get("catalogue", entry) if store is not None else None
+    if kept is not None:
+        try:
+            return pickle.loads(kept)
+        except Exception:  # noqa: BLE001 -- a damaged entry: read the text again
+            pass
+    import yaml
+    try:
+        # libyaml's reader where PyYAML was built with it: ten times faster
+        raw = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+    except yaml.YAMLError as exc:       # one line: the problem and where, not the YAML library's excerpt
+        mark = getattr(exc, "problem_mark", None)
+        raise InputError(f"cannot read the source catalogue: {getattr(exc, 'problem', None) or exc}",
+                         file=str(path), line=mark.line + 1 if mark else None) from None
     import jsonschema
     errors = sorted(jsonschema.Draft202012Validator(_SCHEMA).iter_errors(raw), key=lambda e: list(e.path))
     if errors:
@@ -175,7 +183,8 @@ def _check_schema(raw, text: str, path: Path) -> None:
         where = "/".join(str(p) for p in first.path)
         raise InputError(f"catalogue entry {where or '(top)'}: {first.message}", file=str(path))
     if store is not None:
-        store.put("catalogue-valid", entry, b"valid")
+        store.put("catalogue", entry, pickle.dumps(raw, protocol=pickle.HIGHEST_PROTOCOL))
+    return raw
 
 
 def load_catalogue(path: str | Path) -> Catalogue:
@@ -183,14 +192,9 @@ def load_catalogue(path: str | Path) -> Catalogue:
     path = Path(path)
     try:
         text = path.read_text(encoding="utf-8")
-        raw = yaml.load(text, Loader=_LOADER)
     except OSError as exc:
         raise InputError(f"cannot read the source catalogue: {exc}", file=str(path)) from None
-    except yaml.YAMLError as exc:       # one line: the problem and where, not the YAML library's excerpt
-        mark = getattr(exc, "problem_mark", None)
-        raise InputError(f"cannot read the source catalogue: {getattr(exc, 'problem', None) or exc}",
-                         file=str(path), line=mark.line + 1 if mark else None) from None
-    _check_schema(raw, text, path)
+    raw = _read(text, path)
     documents = []
     for d in raw["documents"]:
         endorsed = d.get("endorsed_by") or {}

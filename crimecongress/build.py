@@ -214,21 +214,12 @@ def _release(minter: Minter, progress: Progress, files: ReleasedFiles, *, check_
 
 def _validated(writer: GraphWriter, minter: Minter):
     """The SHACL report on the dataset, from the cache when the shapes, the ontology and the data are unchanged."""
-    store = cache.current()
-    if store is None:
-        return validate_graph(writer.as_data(), base=minter.base)
     from .validation.shapes import ONTOLOGY_FILE as VALIDATION_ONTOLOGY, SHAPES_DIR
-    entry = cache.key("shacl", minter.base, cache.tree_key(SHAPES_DIR, VALIDATION_ONTOLOGY, Path(__file__).parent),
-                      cache.environment_key(), *writer.whole())
-    try:
-        kept = store.get("shacl", entry)
-        if kept is not None:
-            return pickle.loads(kept)
-    except Exception:  # noqa: BLE001 -- an entry from other code, or damaged: made again
-        pass
-    report = validate_graph(writer.as_data(), base=minter.base)
-    store.put("shacl", entry, pickle.dumps(report, protocol=pickle.HIGHEST_PROTOCOL))
-    return report
+    return cache.remembered(
+        "shacl", lambda: cache.key("shacl", minter.base,
+                                   cache.tree_key(SHAPES_DIR, VALIDATION_ONTOLOGY, Path(__file__).parent),
+                                   cache.environment_key(), *writer.whole()),
+        lambda: validate_graph(writer.as_data(), base=minter.base))
 
 
 def release_files(minter: Minter, progress: Progress, *, check_owl: bool = True,

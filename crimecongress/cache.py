@@ -13,13 +13,15 @@ run is uncached, as in tests and library calls that did not ask for one).
 from __future__ import annotations
 
 import hashlib
+import pickle
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator
+from typing import Callable, Iterator, TypeVar
 
 from .fileio import write_atomic
 
 _HEADER = 32   # the SHA-256 of the value, before it
+T = TypeVar("T")
 
 
 def key(*parts: bytes | str) -> str:
@@ -89,6 +91,25 @@ def using(cache: Cache | None) -> Iterator[Cache | None]:
         yield cache
     finally:
         _current = saved
+
+
+def remembered(kind: str, entry: Callable[[], str], make: Callable[[], T]) -> T:
+    """What `make()` gives, kept pickled in the run's cache under `kind` and the key `entry()` (asked only when a
+    cache is in use: a key may be costly) and read back from it next time. Without a cache, or from an entry that
+    does not unpickle (other code's, or damaged), it is made again; what `make` raises is not kept."""
+    store = current()
+    if store is None:
+        return make()
+    key_ = entry()
+    kept = store.get(kind, key_)
+    if kept is not None:
+        try:
+            return pickle.loads(kept)
+        except Exception:  # noqa: BLE001 -- an entry from other code, or damaged: made again
+            pass
+    value = make()
+    store.put(kind, key_, pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
+    return value
 
 
 def default() -> Cache:

@@ -1,7 +1,6 @@
 """The source catalogue (sources/catalogue.yaml): which file holds which documents, and their facts."""
 from __future__ import annotations
 
-import pickle
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -160,14 +159,11 @@ def _read(text: str, path: Path):
     """The catalogue's YAML as Python values, checked against its schema. With a cache in use, a text read and
     found valid once is read back from the cache, keyed by the text and this module's code (schema included):
     importing YAML and jsonschema alone takes longer than a draft takes to validate."""
-    store = cache.current()
-    entry = cache.key(Path(__file__).read_bytes(), text) if store is not None else ""
-    kept = store.get("catalogue", entry) if store is not None else None
-    if kept is not None:
-        try:
-            return pickle.loads(kept)
-        except Exception:  # noqa: BLE001 -- a damaged entry: read the text again
-            pass
+    return cache.remembered("catalogue", lambda: cache.key(Path(__file__).read_bytes(), text),
+                            lambda: _parsed(text, path))
+
+
+def _parsed(text: str, path: Path):
     import yaml
     try:
         # libyaml's reader where PyYAML was built with it: ten times faster
@@ -182,8 +178,6 @@ def _read(text: str, path: Path):
         first = errors[0]
         where = "/".join(str(p) for p in first.path)
         raise InputError(f"catalogue entry {where or '(top)'}: {first.message}", file=str(path))
-    if store is not None:
-        store.put("catalogue", entry, pickle.dumps(raw, protocol=pickle.HIGHEST_PROTOCOL))
     return raw
 
 

@@ -66,10 +66,24 @@ def _turtle_body(triples: Sequence[ox.Triple], prefixes: dict[str, str]) -> list
 
 
 def ordered(triples: Iterable[ox.Triple], first: str | None = None) -> list[ox.Triple]:
-    """The order every writer writes statements in: by subject (`first` leading, IRIs before blank nodes),
-    predicate and object."""
+    """The order every writer writes statements in: by subject (`first` leading, IRIs before blank nodes), then
+    a subject's statements in `statement_order`."""
     return sorted(triples, key=lambda t: (t.subject.value != first, type(t.subject) is ox.BlankNode,
-                                          t.subject.value, t.predicate.value, str(t.object)))
+                                          t.subject.value) + statement_order(t))
+
+
+def statement_order(t: ox.Triple) -> tuple[str, str]:
+    """One subject's statements in the writers' order: by predicate, then object as N-Triples writes it."""
+    return t.predicate.value, str(t.object)
+
+
+def lines_in_statement_order(predicates: Iterable[str]) -> bool:
+    """Whether one subject's sorted N-Triples lines ("<p> o .") are in `statement_order`, given the predicate IRIs
+    they use. They are unless one predicate IRI starts another and the longer one goes on with a character that
+    sorts before ">" (…#p and …#p-2: `statement_order` puts p first, the lines p-2). In sorted order an IRI that
+    starts others is followed by one of them, so neighbours are enough to look at."""
+    names = sorted(predicates)
+    return not any(b.startswith(a) and b[len(a)] < ">" for a, b in zip(names, names[1:]))
 
 
 def plain_prefixes(triples: Iterable[ox.Triple], prefixes: Mapping[str, str]) -> dict[str, str]:

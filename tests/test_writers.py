@@ -78,13 +78,12 @@ def test_a_description_is_written_alike_from_the_statements_read_and_from_its_te
 def test_sorted_lines_are_taken_for_the_writers_order_only_where_they_agree():
     """A subject's sorted N-Triples lines are in the writers' order unless a predicate IRI starts another and goes on
     with a character that sorts before ">"; then the server sorts the statements it read."""
-    from crimecongress.serve.data import _line_order_is_writers_order
     s, p, p2 = N(EX + "s"), N(EX + "p"), N(EX + "p-2")
     triples = [ox.Triple(s, p2, L("a")), ox.Triple(s, p, L("b"))]
     first_line = sorted(export.ntriples(triples).splitlines())[0]
     assert [t.predicate for t in export.ordered(triples)] == [p, p2] and f"<{p2.value}>".encode() in first_line
-    assert not _line_order_is_writers_order({p.value, p2.value})
-    assert _line_order_is_writers_order({p.value, EX + "pq", EX + "a"})     # "q" sorts after ">"
+    assert not export.lines_in_statement_order({p.value, p2.value})
+    assert export.lines_in_statement_order({p.value, EX + "pq", EX + "a"})     # "q" sorts after ">"
 
 
 def test_the_served_paragraph_is_the_build_writers_output(app):

@@ -23,7 +23,7 @@ from ..cachedir import default_cache_dir
 from ..errors import InputError
 from ..fileio import write_atomic
 from ..ids import DEFAULT_BASE, SDG_BASE, Minter, last_segment
-from ..export import Compactor
+from ..export import Compactor, lines_in_statement_order, statement_order
 from ..prefixes import Prefixes, pick, table
 from ..store import build_base, digest_of
 from . import rdf
@@ -187,7 +187,7 @@ class Dataset:
         writers' order. A description is then written as it is, not converted term by term (a Triple made from
         Python values costs microseconds, one the parser makes next to nothing) and not sorted again.
         dataset.nt's lines are sorted, so a subject's statements come in the writers' order already (by
-        predicate, then object) unless one predicate IRI starts another (see `_line_order_is_writers_order`);
+        predicate, then object) unless one predicate IRI starts another (see export.lines_in_statement_order);
         the others (dataset.nq's, with repeats; void.ttl's) are sorted here. About 0.7 s and 50 MB for the
         seed build; the server does it once its pages are up (`App.warm`)."""
         if self._statements is not None:
@@ -210,9 +210,9 @@ class Dataset:
                             unsorted.add(key)
         except (SyntaxError, OSError) as exc:
             raise InputError(f"cannot read the build: {exc}", file=str(self._nq)) from None
-        if not _line_order_is_writers_order(predicates):
+        if not lines_in_statement_order(predicates):
             unsorted = set(by_subject)
-        self._statements = {s: tuple(sorted(dict.fromkeys(block), key=_statement_order)) if s in unsorted
+        self._statements = {s: tuple(sorted(dict.fromkeys(block), key=statement_order)) if s in unsorted
                             else tuple(block) for s, block in by_subject.items()}
 
     def _index(self, triples, unique: bool) -> None:
@@ -655,20 +655,6 @@ class Dataset:
 
 
 _key = sort_key
-
-
-def _statement_order(t: ox.Triple) -> tuple[str, str]:
-    """A subject's statements in the writers' order (export.ordered): by predicate, then object."""
-    return t.predicate.value, str(t.object)
-
-
-def _line_order_is_writers_order(predicates: set[str]) -> bool:
-    """Whether sorted N-Triples lines of one subject ("<p> o .") are in the writers' order (p, then o as N-Triples
-    writes it). They are unless one predicate IRI starts another and the longer one goes on with a character
-    that sorts before ">" (…#p and …#p-2: the writers put p first, the lines p-2). In sorted order an IRI that
-    starts others is followed by one of them, so neighbours are enough to look at."""
-    ordered = sorted(predicates)
-    return not any(b.startswith(a) and b[len(a)] < ">" for a, b in zip(ordered, ordered[1:]))
 
 
 def _iri(term: Term | None) -> str | None:

@@ -8,23 +8,24 @@ Staging left by a killed run (its process is gone) is removed by the next run in
 """
 from __future__ import annotations
 
-import ctypes
 import errno
 import functools
 import os
 import re
-import shutil
 import sys
-import tempfile
 from contextlib import contextmanager
 from pathlib import Path
 from typing import BinaryIO, Callable, Iterable, Iterator
 
 from .errors import CrimeCongressError
 
+# ctypes, shutil and tempfile are imported where they are used: every command imports this module (through the
+# cache), and a command that writes nothing, like a draft's check, need not pay for them.
+
 
 def write_atomic(path: Path, data: bytes) -> None:
     path = Path(path)
+    import tempfile
     path.parent.mkdir(parents=True, exist_ok=True)
     handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
     try:
@@ -88,6 +89,7 @@ _RENAME_EXCHANGE = 2
 
 @functools.cache
 def _renameat2():
+    import ctypes
     if not sys.platform.startswith("linux"):
         return None
     try:
@@ -107,6 +109,7 @@ def exchange(first: Path, second: Path) -> bool:
         return False
     if function(_AT_FDCWD, os.fsencode(first), _AT_FDCWD, os.fsencode(second), _RENAME_EXCHANGE) == 0:
         return True
+    import ctypes
     code = ctypes.get_errno()
     if code in (errno.EINVAL, errno.ENOSYS):
         return False
@@ -134,6 +137,7 @@ def remove_leftovers(out_dir: Path) -> list[Path]:
     """Remove the staging directories of runs into out_dir that were killed (their process is gone); a tree
     set aside by a run killed between its two renames is put back when out_dir is missing. Returns what
     was found."""
+    import shutil
     pattern = re.compile(rf"\.{re.escape(out_dir.name)}\.(new|old)-([0-9]+)")
     try:
         siblings = sorted(out_dir.parent.iterdir())
@@ -179,6 +183,7 @@ def atomic_tree(out_dir: Path, *, what: str) -> Iterator[TreeWriter]:
 
 
 def _clean_up(staging: Path, retired: Path, out_dir: Path) -> None:
+    import shutil
     shutil.rmtree(staging, ignore_errors=True)
     if retired.exists() and not out_dir.exists():
         retired.rename(out_dir)

@@ -266,6 +266,27 @@ def test_the_project_shapes_compile_to_one_query_per_constraint():
     assert [c.shape for c in checks if c.prebound or c.datatypes] == []
 
 
+def test_compiled_checks_are_kept_in_the_cache_and_an_edited_shape_is_compiled_anew(tmp_path):
+    """A draft's check reads the compiled shapes back from the cache, keyed by the shapes' text: a changed
+    message (or any other edit) is a new key, so the check can never run yesterday's shapes."""
+    from crimecongress import cache
+    from crimecongress.shacl_sparql import compiled
+    from crimecongress.validation import prefixes
+    from crimecongress.validation.fast import compiled_checks
+    texts, names = shapes_texts(), tuple(sorted(prefixes().items()))
+    old = "its chapeau must end with a colon"
+    assert sum(old in text for _, text in texts) == 1
+    edited = tuple((name, text.replace(old, "its chapeau must end with ':'")) for name, text in texts)
+    with cache.using(cache.Cache(tmp_path)) as store:
+        first = compiled_checks(texts, names)
+        assert (store.hits, store.misses) == (0, 1)
+        assert compiled_checks(texts, names) == first and store.hits == 1
+        messages = {m for check in compiled_checks(edited, names) for m in check.messages}
+        assert store.misses == 2
+        assert any("end with ':'" in m for m in messages) and not any(old in m for m in messages)
+    assert first == compiled(texts, names)
+
+
 def test_shapes_the_fast_engine_refuses_stop_validate_in_one_line(tmp_path, monkeypatch):
     """A shape the fast engine does not compile is never skipped: `validate` exits 2 with one line naming the
     shapes file and line, the construct, and the engine that can run it."""

@@ -10,7 +10,6 @@ furniture (crimecongress.corpus.unlayout).
 from __future__ import annotations
 
 import io
-import logging
 import re
 
 from ..errors import InputError
@@ -27,6 +26,8 @@ def is_pdf(data: bytes) -> bool:
 def pdf_lines(data: bytes, *, file: str) -> tuple[str, ...]:
     """The text lines of every page, pages separated by a blank line. An encrypted PDF (one that needs a
     password), a damaged one, or one without a text layer (a scan) is an InputError (exit 2)."""
+    import logging    # (here: a text's check, which reads no PDF, need not import it)
+
     from pypdf import PdfReader
     from pypdf.errors import PdfReadError, PyPdfError
 

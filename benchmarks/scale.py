@@ -9,7 +9,8 @@ each stage runs **in a fresh Python process** (so one stage's memory is not anot
     tag       crimecongress.tagging's tagger, where the package has one (skipped, and said so, where not)
     emit      each document's graph with its tags, emitted and written (Turtle, N-Triples, JSON-LD) in
               turn, as the build does (crimecongress.release.GraphWriter.documents)
-    validate  crimecongress.validation.validate_graph on the whole dataset's N-Triples, as the build does
+    validate  crimecongress.validation.batches.validate_in_batches on the dataset's N-Triples, as the build does
+              (a batch of documents at a time)
     export    the whole-dataset Turtle, N-Triples, JSON-LD and N-Quads, from the per-graph dumps
     pipeline  parse, tag, emit, validate and export in one process: the build's real time and memory
     load      pyoxigraph Store.bulk_load of dataset.nq into an on-disk store
@@ -195,8 +196,11 @@ def _load_writer(work: Path, out: Path):
 
 
 def _validator():
-    from crimecongress.validation import validate_graph
-    return validate_graph, "crimecongress.validation.validate_graph"
+    """What the build runs on its dataset: the fast engine a batch of documents at a time (the batches of
+    crimecongress.validation.batches), from the per-graph dumps."""
+    from crimecongress.validation.batches import validate_in_batches
+    return (lambda writer: validate_in_batches(writer.whole(), _minter()),
+            "crimecongress.validation.batches.validate_in_batches")
 
 
 def _load_documents(work: Path):
@@ -261,7 +265,7 @@ def run_stage(name: str, work: Path) -> dict:
         writer = _load_writer(work, work / "validate-files")
         shutil.rmtree(work / "validate-files", ignore_errors=True)
         stage.begin()
-        report = validator(writer.as_data())
+        report = validator(writer)
         return stage.end(validator=label, conforms=getattr(report, "conforms", None))
 
     if name == "export":
@@ -281,7 +285,7 @@ def run_stage(name: str, work: Path) -> dict:
             writer = stage.part("emit and write each document",
                                 lambda: _write_all(documents, tags, work / "pipeline-build"))
             if validator is not None:
-                stage.part("validate", lambda: validator(writer.as_data()))
+                stage.part("validate", lambda: validator(writer))
             triples = stage.part("whole-dataset files", writer.write_whole)
         shutil.rmtree(work / "pipeline-build", ignore_errors=True)
         return stage.end(triples=triples, tagged=tagger is not None, validated=validator is not None)
@@ -619,7 +623,7 @@ def svg(results: dict) -> str:
     lo_s, hi_s = min(sizes), max(sizes)
     all_secs = [p[1] for _s, _c, pts in series for p in pts] or [1]
     lo_t = 10 ** math.floor(math.log10(max(min(all_secs), 1e-3)))
-    hi_t = 10 ** math.ceil(math.log10(max(all_secs)))
+    hi_t = max(10 ** math.ceil(math.log10(max(all_secs))), lo_t * 10)   # (one decade at least)
 
     def sx(i, size):
         if hi_s == lo_s:

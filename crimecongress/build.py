@@ -30,7 +30,7 @@ from .export import turtle
 from .ids import Minter
 from .prefixes import rebased
 from .release import GraphWriter, MemoryTree, ReleasedFiles, long_lived_frozen
-from .validation import format_text, validate_graph, validation_files
+from .validation import format_text, validation_files
 
 ROOT = Path(__file__).resolve().parents[1]
 ONTOLOGY_FILE = ROOT / "ontology" / "crimecongress.ttl"
@@ -213,13 +213,15 @@ def _release(minter: Minter, progress: Progress, files: ReleasedFiles, *, check_
 
 
 def _validated(writer: GraphWriter, minter: Minter):
-    """The SHACL report on the dataset, from the cache when the shapes, the ontology and the data are unchanged."""
+    """The SHACL report on the dataset, from the cache when the shapes, the ontology and the data are unchanged;
+    made a batch of documents at a time, so that a large corpus need not fit in one in-memory store."""
+    from .validation.batches import validate_in_batches
     from .validation.shapes import ONTOLOGY_FILE as VALIDATION_ONTOLOGY, SHAPES_DIR
     return cache.remembered(
         "shacl", lambda: cache.key("shacl", minter.base,
                                    cache.tree_key(SHAPES_DIR, VALIDATION_ONTOLOGY, Path(__file__).parent),
                                    cache.environment_key(), *writer.whole()),
-        lambda: validate_graph(writer.as_data(), base=minter.base))
+        lambda: validate_in_batches(writer.whole(), minter, at_most=sum(d.triples for d in writer.dumps)))
 
 
 def release_files(minter: Minter, progress: Progress, *, check_owl: bool = True,

@@ -318,6 +318,21 @@ class Minter:
         without its leading '/'."""
         return self.base + path.removeprefix("/")
 
+    @property
+    def documents_prefix(self) -> str:
+        """What every document's IRI, and every IRI minted in one (its units, tags, alignments, spans), starts
+        with."""
+        return self.base + "doc/"
+
+    def document_of(self, iri: str) -> str | None:
+        """The slug of the document `iri` is or lies in ({base}doc/{slug}, or below it with '/' or '#');
+        None for an IRI in no document (the vocabularies, the sources, the dataset)."""
+        if not iri.startswith(self.documents_prefix):
+            return None
+        rest = iri[len(self.documents_prefix):]
+        end = min((i for i in (rest.find("/"), rest.find("#")) if i >= 0), default=len(rest))
+        return rest[:end] or None
+
     def unit_at(self, path: str) -> str:
         """A document or unit from its path below {base}doc/ ("doha-declaration-2015/para/5/d"), as curations
         and `explain` name it. ValueError when the path does not start with a document slug."""

@@ -227,3 +227,15 @@ def test_the_guard_sees_a_hand_built_iri():
     assert sorted(text for _, text in _literals(tree) if GRAMMAR_LITERAL.search(text)) == \
         ["/tag/", M.base + "doc/", "theme/"]
     assert len(list(_base_arithmetic(tree))) == 5
+
+
+@pytest.mark.parametrize("iri, path, kind, document, unit_path, owner", EXAMPLES, ids=[e[1] for e in EXAMPLES])
+def test_the_document_an_iri_lies_in_is_read_back(iri, path, kind, document, unit_path, owner):
+    assert M.document_of(iri) == document
+
+
+def test_an_iri_off_the_grammar_still_lies_in_the_document_its_path_names():
+    # validation in batches places every statement by this, whether or not the IRI is well formed
+    assert M.document_of(M.base + "doc/Fixture_Compilation") == "Fixture_Compilation"
+    assert M.document_of(M.base + "doc/x#frag") == "x"
+    assert M.document_of(M.base + "doc/") is None and M.document_of("http://example.org/doc/x") is None

@@ -16,20 +16,24 @@ from .report import Finding
 from .shapes import NS
 
 
+def read_predicates(minter: Minter) -> dict[str, str]:
+    """The links a location follows, by name (validation in batches keeps the documents they join together)."""
+    term = minter.term
+    return {"document": term("document"), "position": term("position"), "manifestation": term("manifestation"),
+            "sourceFile": term("sourceFile"), "firstLine": term("firstLine"),
+            "derived": NS["prov"] + "wasDerivedFrom", "label": NS["rdfs"] + "label",
+            "title": NS["dcterms"] + "title", "identifier": NS["dcterms"] + "identifier",
+            "hasTarget": NS["oa"] + "hasTarget", "hasSource": NS["oa"] + "hasSource",
+            "hasSelector": NS["oa"] + "hasSelector"}
+
+
 class Locator:
     """Finds, for a focus node, its document, position, label and source line (one lookup per finding)."""
 
     def __init__(self, store: ox.Store, base: str):
         self.store = store
         self.minter = Minter(base)
-        term = self.minter.term
-        self.p = {name: ox.NamedNode(iri) for name, iri in {
-            "document": term("document"), "position": term("position"), "manifestation": term("manifestation"),
-            "sourceFile": term("sourceFile"), "firstLine": term("firstLine"),
-            "derived": NS["prov"] + "wasDerivedFrom", "label": NS["rdfs"] + "label",
-            "title": NS["dcterms"] + "title", "identifier": NS["dcterms"] + "identifier",
-            "hasTarget": NS["oa"] + "hasTarget", "hasSource": NS["oa"] + "hasSource",
-            "hasSelector": NS["oa"] + "hasSelector"}.items()}
+        self.p = {name: ox.NamedNode(iri) for name, iri in read_predicates(self.minter).items()}
         self.cache: dict = {}
 
     def objects(self, subject, name: str) -> list:

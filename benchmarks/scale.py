@@ -356,8 +356,8 @@ def _tree_rss_kb(pid: int) -> int:
             for line in Path(f"/proc/{current}/status").read_text().splitlines():
                 if line.startswith("VmRSS:"):
                     total += int(line.split()[1])
-            children = Path(f"/proc/{current}/task/{current}/children").read_text().split()
-            todo.extend(int(c) for c in children)
+            for task in Path(f"/proc/{current}/task").iterdir():   # a child started by any thread of it
+                todo.extend(int(c) for c in (task / "children").read_text().split())
         except (OSError, ValueError):
             continue
     return total

@@ -11,6 +11,7 @@ import io
 import json
 from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import lru_cache
 from itertools import islice
 from typing import BinaryIO, Callable, Iterable, Iterator, Mapping, Sequence
 
@@ -116,6 +117,52 @@ def document_statements(document: Document, facts: DocumentFacts, minter: Minter
     return list(unique)
 
 
+@dataclass(frozen=True)
+class WrittenGraph:
+    """A graph's released files ({relative path: bytes}, in writing order) and its dump."""
+    files: dict[str, bytes]
+    dump: GraphDump
+
+
+def graph_files(minter: Minter, context: dict, name: str, triples: Sequence[ox.Triple], stem: str | None, *,
+                full: bool = False) -> WrittenGraph:
+    """A graph's files under `stem` (Turtle; with `full`, also gzipped N-Triples and JSON-LD) and its dump."""
+    lines = ntriples(triples)
+    compressed = gzipped(lines)
+    files: dict[str, bytes] = {}
+    if stem is not None:
+        files[f"{stem}.ttl"] = turtle(triples, minter.base)
+        if full:
+            files[f"{stem}.nt.gz"] = compressed
+            files[f"{stem}.jsonld"] = jsonld(triples, context)
+    return WrittenGraph(files, GraphDump(minter.graph(name), compressed, lines.count(b"\n")))
+
+
+def document_files(document: Document, facts: DocumentFacts, base: str,
+                   footnotes: Mapping[str, tuple[str, ...]] | None, tags: Sequence[Tag],
+                   source_files: frozenset[ox.NamedNode]) -> tuple[WrittenGraph, list[ox.Triple]]:
+    """One document's graph with its tags, written (`graph_files`), and apart the statements about its source
+    files (for the "sources" graph): what each worker of `GraphWriter.documents` does."""
+    minter = Minter(base)
+    triples = document_statements(document, facts, minter, footnotes, tags)
+    own = [t for t in triples if t.subject not in source_files]
+    written = graph_files(minter, _context(base), document.slug, own,
+                          minter.relative(minter.document(document.slug)), full=True)
+    return written, [t for t in triples if t.subject in source_files]
+
+
+@lru_cache(maxsize=4)
+def _context(base: str) -> dict:
+    return load_context(base)
+
+
+def _footnotes_of(document: Document, footnotes: Mapping[str, tuple[str, ...]] | None):
+    """The part of {footnote IRI: instruments} about this document's footnotes (what its worker needs)."""
+    if footnotes is None:
+        return None
+    return {unit.iri: footnotes[unit.iri] for unit in document.units if unit.iri in footnotes}
+
+
 class GraphWriter:
     """Writes each graph's files as the graph comes, and keeps only its sorted N-Triples, gzipped
     (`dumps`), from which `write_whole` writes the whole-dataset files a part at a time."""
@@ -128,32 +175,33 @@ class GraphWriter:
     def graph(self, name: str, triples: Sequence[ox.Triple], stem: str | None, *, full: bool = False) -> None:
         """Write the graph's files under `stem` (Turtle; with `full`, also gzipped N-Triples and JSON-LD); then
         it can go."""
-        lines = ntriples(triples)
-        compressed = gzipped(lines)
-        if stem is not None:
-            self.files[f"{stem}.ttl"] = turtle(triples, self.minter.base)
-            if full:
-                self.files[f"{stem}.nt.gz"] = compressed
-                self.files[f"{stem}.jsonld"] = jsonld(triples, self.context)
-        self.dumps.append(GraphDump(self.minter.graph(name), compressed, lines.count(b"\n")))
+        self._keep(graph_files(self.minter, self.context, name, triples, stem, full=full))
+
+    def _keep(self, written: WrittenGraph) -> None:
+        self.files.update(written.files)
+        self.dumps.append(written.dump)
 
     def documents(self, documents: Sequence[Document], facts: Callable[[str], DocumentFacts],
-                  footnotes: Mapping[str, tuple[str, ...]] | None, tags: Sequence[Tag]) -> None:
-        """Each document's graph, with its tags, written and dropped in turn; then the "sources" graph.
+                  footnotes: Mapping[str, tuple[str, ...]] | None, tags: Sequence[Tag], *,
+                  jobs: int | None = None) -> None:
+        """Each document's graph, with its tags, written and dropped in turn; then the "sources" graph. The
+        documents are emitted and serialised over `jobs` worker processes (default: one per core; see
+        crimecongress.workers) and written here in their order, so the files are the same bytes however many.
 
         A source file holds several documents (the compendium holds five), so its description (type, file name,
         sha256) goes into the "sources" graph once instead of into each document's graph: in the union of the
         graphs every statement then comes once, and COUNT(*) over it is the dataset's number of triples."""
         from .rdf.tags import tags_by_document
+        from .workers import in_workers, jobs_for
         document_tags = tags_by_document(tags, {unit.iri: d.slug for d in documents for unit in d.units})
-        source_files = {ox.NamedNode(self.minter.source_file(m.file)) for d in documents for m in d.manifestations}
+        source_files = frozenset(ox.NamedNode(self.minter.source_file(m.file))
+                                 for d in documents for m in d.manifestations)
+        tasks = ((document, facts(document.slug), self.minter.base, _footnotes_of(document, footnotes),
+                  tuple(document_tags.get(document.slug, ())), source_files) for document in documents)
         described: set[ox.Triple] = set()
-        for document in documents:
-            triples = document_statements(document, facts(document.slug), self.minter, footnotes,
-                                          document_tags.get(document.slug, ()))
-            described.update(t for t in triples if t.subject in source_files)
-            own = [t for t in triples if t.subject not in source_files]
-            self.graph(document.slug, own, self.minter.relative(self.minter.document(document.slug)), full=True)
+        for written, about_sources in in_workers(document_files, tasks, jobs_for(len(documents), jobs)):
+            described.update(about_sources)
+            self._keep(written)
         self.graph("sources", list(described), "sources")
 
     def count_statements(self, name: str, predicate: str) -> int:

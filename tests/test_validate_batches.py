@@ -125,9 +125,9 @@ def test_a_batch_whose_worker_dies_is_validated_here(faulty, monkeypatch):
     """A worker that cannot start or dies (here: an interpreter that exits at once) costs speed, not findings."""
     import shutil
 
-    import crimecongress.validation.batches as batches
+    import crimecongress.workers as workers
     data, expected = faulty
-    monkeypatch.setattr(batches.sys, "executable", shutil.which("false"))
+    monkeypatch.setattr(workers.sys, "executable", shutil.which("false"))
     report = validate_in_batches([data], MINTER, budget=1, jobs=2)
     assert report.findings == expected.findings and report.triples == expected.triples
 

@@ -22,19 +22,14 @@ batch. A dataset holding blank nodes (which lie in no document) is validated who
 """
 from __future__ import annotations
 
-import os
-import pickle
 import re
-import subprocess
-import sys
-import threading
 import zlib
 from dataclasses import dataclass, field
-from pathlib import Path
-from typing import BinaryIO, Iterable, Iterator
+from typing import Iterable
 
 from ..ids import Minter
 from ..shacl_sparql import Check
+from ..workers import in_workers, jobs_for
 from .engines import validate_data
 from .fast import compiled_checks
 from .loading import Data
@@ -225,77 +220,8 @@ def validate_in_batches(chunks: Iterable[bytes], minter: Minter, *, budget: int 
     shared = bytes(parts.shared)
     tasks = ((shared, _types(parts, set(batch), minter), [b for slug in batch for b in parts.documents[slug].blocks],
               minter.base, frozenset(batch), known) for batch in batches)
-    jobs = min(jobs or os.cpu_count() or 1, len(batches))
-    found = [f for task in tasks for f in batch_findings(*task)] if jobs < 2 else _in_workers(tasks, jobs)
+    found = [f for batch in in_workers(batch_findings, tasks, jobs_for(len(batches), jobs)) for f in batch]
     return Report(tuple(sorted(set(found), key=Finding.sort_key)), base=minter.base, triples=parts.statements)
-
-
-def _in_workers(tasks: Iterator[tuple], jobs: int) -> list[Finding]:
-    """`batch_findings` of every task, over `jobs` worker processes, each a fresh interpreter running this module
-    (not a fork of a build that may hold threads, and not a re-run of the caller's script, as multiprocessing's
-    spawn would be). A batch whose worker fails is validated here, where an error says why."""
-    lock = threading.Lock()
-    stop = threading.Event()        # the caller was interrupted: take no more tasks
-    found: list[Finding] = []
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(Path(__file__).resolve().parents[2]),
-                                                                      os.environ.get("PYTHONPATH")]))}
-
-    def work() -> None:
-        try:
-            worker = subprocess.Popen([sys.executable, "-m", __name__], stdin=subprocess.PIPE,
-                                      stdout=subprocess.PIPE, env=env)
-        except OSError:
-            worker = None
-        try:
-            while not stop.is_set():
-                with lock:
-                    task = next(tasks, None)
-                if task is None:
-                    return
-                result = _ask(worker, task) if worker is not None else None
-                if result is None:
-                    worker = None
-                    result = batch_findings(*task)
-                with lock:
-                    found.extend(result)
-        finally:
-            if worker is not None:
-                worker.stdin.close()
-                worker.wait()
-
-    threads = [threading.Thread(target=work, daemon=True) for _ in range(jobs)]
-    for thread in threads:
-        thread.start()
-    try:
-        for thread in threads:
-            thread.join()
-    finally:
-        stop.set()
-    return found
-
-
-def _ask(worker: subprocess.Popen, task: tuple) -> list[Finding] | None:
-    """One task through a worker: its findings, or None when the worker died."""
-    try:
-        _send(worker.stdin, task)
-        return _receive(worker.stdout)
-    except (OSError, EOFError, pickle.UnpicklingError):
-        return None
-
-
-def _send(stream: BinaryIO, value) -> None:
-    data = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
-    stream.write(len(data).to_bytes(8, "big") + data)
-    stream.flush()
-
-
-def _receive(stream: BinaryIO):
-    header = stream.read(8)
-    size = int.from_bytes(header, "big") if len(header) == 8 else -1
-    data = stream.read(size) if size >= 0 else b""
-    if size < 0 or len(data) != size:
-        raise EOFError("the stream ended")
-    return pickle.loads(data)
 
 
 def batch_findings(shared: bytes, types: bytes, blocks: list[bytes], base: str, own: frozenset[str],
@@ -308,11 +234,3 @@ def batch_findings(shared: bytes, types: bytes, blocks: list[bytes], base: str, 
     return [f for f in report.findings
             if minter.document_of(f.focus) in own or minter.document_of(f.focus) not in known]
 
-
-if __name__ == "__main__":      # a worker of `_in_workers`: tasks in on stdin, findings out on stdout
-    while True:
-        try:
-            task = _receive(sys.stdin.buffer)
-        except EOFError:
-            break
-        _send(sys.stdout.buffer, batch_findings(*task))

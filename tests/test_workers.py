@@ -1,0 +1,40 @@
+"""crimecongress.workers: a stage's independent pieces over worker processes, results in the tasks' order.
+(The functions run are the standard library's: a worker imports a task's function by module and name.)"""
+from __future__ import annotations
+
+import operator
+import os
+import shutil
+
+import pytest
+
+import crimecongress.workers as workers
+from crimecongress.workers import in_workers, jobs_for
+
+
+def test_results_come_in_the_tasks_order():
+    assert list(in_workers(operator.mul, ((n, n) for n in range(40)), 2)) == [n * n for n in range(40)]
+
+
+def test_the_tasks_run_in_other_processes():
+    pids = set(in_workers(os.getpid, [()] * 20, 2))
+    assert os.getpid() not in pids and 1 <= len(pids) <= 2
+
+
+def test_one_job_runs_here():
+    assert set(in_workers(os.getpid, [(), ()], 1)) == {os.getpid()}
+
+
+def test_an_error_in_a_task_is_raised_to_the_caller():
+    with pytest.raises(ValueError, match="invalid literal"):
+        list(in_workers(int, [("1",), ("2",), ("three",), ("4",)], 2))
+
+
+def test_a_worker_that_cannot_run_costs_speed_not_results(monkeypatch):
+    monkeypatch.setattr(workers.sys, "executable", shutil.which("false"))
+    assert list(in_workers(operator.mul, ((n, n) for n in range(10)), 2)) == [n * n for n in range(10)]
+    assert set(in_workers(os.getpid, [()] * 4, 2)) == {os.getpid()}
+
+
+def test_no_more_workers_than_tasks():
+    assert jobs_for(1, 8) == 1 and jobs_for(0) == 1 and jobs_for(100, 2) == 2

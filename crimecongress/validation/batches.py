@@ -134,6 +134,7 @@ def split(chunks: Iterable[bytes], minter: Minter, reads_: Reads) -> _Split:
     followed = {f"<{iri}>".encode() for iri in reads_.followed}
     typed = {f"<{iri}>".encode() for iri in reads_.typed}
     out = _Split()
+    last: _Lines | None = None
     for chunk in chunks:
         for line in chunk.split(b"\n"):
             if not line.strip():
@@ -152,6 +153,9 @@ def split(chunks: Iterable[bytes], minter: Minter, reads_: Reads) -> _Split:
             if lines is None:
                 lines = out.documents[slug] = _Lines()
                 out.groups.find(slug)
+            if lines is not last and last is not None:
+                last.close()        # sorted lines keep a document's statements together: its tail is done
+            last = lines
             lines.add(line)
             if predicate in followed or predicate in typed:
                 other = owner.match(rest)

@@ -463,6 +463,18 @@ class JsonLdParts:
     def tail(self) -> bytes:
         return b"]\n}\n" if self.first else b"\n ]\n}\n"
 
+    def standalone(self, triples: Sequence[ox.Triple]) -> bytes:
+        """A part made as if it came first: what a worker can make without knowing the parts before it."""
+        return JsonLdParts(self.compactor).part(triples)
+
+    def follow(self, standalone: bytes) -> bytes:
+        """A part made by `standalone`, written next: its first node takes the separator its place needs."""
+        if not standalone:
+            return b""
+        placed = standalone if self.first else b"," + standalone     # "\n  {...}" -> ",\n  {...}"
+        self.first = False
+        return placed
+
 
 def rdfxml(graph: Statements, prefixes: Mapping[str, str], first: str | None = None,
            in_order: bool = False) -> bytes:

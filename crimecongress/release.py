@@ -9,6 +9,7 @@ import gzip
 import hashlib
 import io
 import json
+from collections import deque
 from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import lru_cache
@@ -156,6 +157,23 @@ def _context(base: str) -> dict:
     return load_context(base)
 
 
+def serialised_part(chunk: bytes, base: str) -> tuple[bytes, bytes]:
+    """A chunk of the whole dataset's sorted N-Triples as a part of its Turtle and of its JSON-LD (made as if
+    first: `JsonLdParts.follow` places it): what each worker of `GraphWriter.write_whole` does."""
+    triples = parse_ntriples(chunk)
+    return _turtle_parts(base).part(triples), _jsonld_parts(base).standalone(triples)
+
+
+@lru_cache(maxsize=4)
+def _turtle_parts(base: str) -> TurtleParts:
+    return TurtleParts(base)
+
+
+@lru_cache(maxsize=4)
+def _jsonld_parts(base: str) -> JsonLdParts:
+    return JsonLdParts(_context(base))
+
+
 def _footnotes_of(document: Document, footnotes: Mapping[str, tuple[str, ...]] | None):
     """The part of {footnote IRI: instruments} about this document's footnotes (what its worker needs)."""
     if footnotes is None:
@@ -222,19 +240,29 @@ class GraphWriter:
     def write_whole(self) -> int:
         """dataset.nt.gz, .ttl.gz, .jsonld.gz and .nq.gz, written a part at a time in one pass over the merged
         graphs; returns the number of triples. Gzipped: a plain dump of every text would outgrow a git host."""
+        from .workers import in_workers, jobs_for
         as_turtle, as_jsonld = TurtleParts(self.minter.base), JsonLdParts(self.context)
         lines = 0
+        chunks: deque[bytes] = deque()      # handed to the workers, waiting for their parts to be written
+
+        def tasks() -> Iterator[tuple[bytes, str]]:
+            for chunk in self.whole():
+                chunks.append(chunk)
+                yield chunk, self.minter.base
+
+        # the Turtle and JSON-LD of each chunk are made over the cores; the merge and the compression stay here
+        jobs = jobs_for(max(1, sum(d.triples for d in self.dumps) // 50_000))
         with self.files.parts("dataset.nt.gz", compress=True) as nt, \
                 self.files.parts("dataset.ttl.gz", compress=True) as ttl, \
                 self.files.parts("dataset.jsonld.gz", compress=True) as js:
             ttl.write(as_turtle.head())
             js.write(as_jsonld.head())
-            for chunk in self.whole():
+            for turtle_part, jsonld_part in in_workers(serialised_part, tasks(), jobs):
+                chunk = chunks.popleft()
                 lines += chunk.count(b"\n")
                 nt.write(chunk)
-                triples = parse_ntriples(chunk)
-                ttl.write(as_turtle.part(triples))
-                js.write(as_jsonld.part(triples))
+                ttl.write(turtle_part)
+                js.write(as_jsonld.follow(jsonld_part))
             ttl.write(as_turtle.tail())
             js.write(as_jsonld.tail())
         with self.files.parts("dataset.nq.gz", compress=True) as nq:

@@ -188,3 +188,18 @@ def test_the_writers_and_the_query_workers_start_without_rdflib():
     code = ("import sys, crimecongress.export, crimecongress.serve.worker; "
             "sys.exit('rdflib' in sys.modules)")
     assert subprocess.run([sys.executable, "-c", code], cwd=ROOT).returncode == 0
+
+
+def test_json_ld_parts_made_apart_are_placed_as_the_parts_made_in_turn():
+    """The whole-dataset JSON-LD is made a chunk at a time in worker processes, each part as if it came first;
+    placed in order they give the bytes of the parts made in turn (including chunks with no statement)."""
+    data = gzip.decompress((ROOT / "build" / "dataset.nt.gz").read_bytes())
+    chunks = list(export.subject_chunks(data.splitlines(keepends=True), size=20_000))
+    chunks.insert(1, b"")
+    context = load_context()
+    in_turn, placed = export.JsonLdParts(context), export.JsonLdParts(context)
+    made_in_turn = [in_turn.part(export.parse_ntriples(c)) for c in chunks]
+    made_apart = [placed.follow(placed.standalone(export.parse_ntriples(c))) for c in chunks]
+    assert made_apart == made_in_turn and in_turn.tail() == placed.tail()
+    whole = placed.head() + b"".join(made_apart) + placed.tail()
+    assert len(json.loads(whole)["@graph"]) == len({line.split(b" ", 1)[0] for line in data.splitlines()})

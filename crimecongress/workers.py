@@ -19,11 +19,23 @@ import threading
 from pathlib import Path
 from typing import BinaryIO, Callable, Iterable, Iterator
 
+from .errors import CrimeCongressError
+
 _PACKAGE_ROOT = str(Path(__file__).resolve().parents[1])
 
 
+JOBS_VARIABLE = "CRIMECONGRESS_JOBS"    # how many workers a stage may use (default: one per core)
+
+
 def jobs_for(tasks: int, jobs: int | None = None) -> int:
-    """How many workers `tasks` tasks are worth: one per core (or `jobs`), never more than the tasks."""
+    """How many workers `tasks` tasks are worth: `jobs`, else $CRIMECONGRESS_JOBS, else one per core; never more
+    than the tasks. 1 runs them here, in this process."""
+    if jobs is None:
+        given = os.environ.get(JOBS_VARIABLE, "").strip()
+        if given and not (given.isdigit() and int(given) > 0):
+            raise CrimeCongressError(f"{JOBS_VARIABLE}={given!r} is not a number of worker processes",
+                                     hint=f"set {JOBS_VARIABLE} to 1 or more, or unset it (one per core)")
+        jobs = int(given) if given else None
     return max(1, min(jobs or os.cpu_count() or 1, tasks))
 
 

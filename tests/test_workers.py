@@ -38,3 +38,13 @@ def test_a_worker_that_cannot_run_costs_speed_not_results(monkeypatch):
 
 def test_no_more_workers_than_tasks():
     assert jobs_for(1, 8) == 1 and jobs_for(0) == 1 and jobs_for(100, 2) == 2
+
+
+def test_the_number_of_workers_can_be_set_and_a_wrong_one_is_refused(monkeypatch):
+    from crimecongress.errors import CrimeCongressError
+    monkeypatch.setenv("CRIMECONGRESS_JOBS", "1")
+    assert jobs_for(50) == 1 and jobs_for(50, 2) == 2
+    for wrong in ("0", "two", "-1"):
+        monkeypatch.setenv("CRIMECONGRESS_JOBS", wrong)
+        with pytest.raises(CrimeCongressError, match="CRIMECONGRESS_JOBS"):
+            jobs_for(50)

@@ -130,9 +130,10 @@ def _vector(text: str):
 
 def compute(texts: Sequence[str], *, workers: int | None = None) -> list:
     """The vectors of the texts, in their order: here, or, when there are many, spread over `workers` processes
-    (default: one per core), this one included. Each worker is a fresh interpreter (never a fork of one whose ONNX
+    (default: $CRIMECONGRESS_JOBS, else one per core), this one included. Each worker is a fresh interpreter (never a fork of one whose ONNX
     Runtime may hold threads) that loads the model once and runs one text at a time, as here."""
-    workers = min(workers or os.cpu_count() or 1, max(1, len(texts) // 8))
+    from ..workers import jobs_for
+    workers = min(jobs_for(len(texts), workers), max(1, len(texts) // 8))
     if workers < 2 or len(texts) < PARALLEL_FROM:
         return [_vector(text) for text in texts]
     import json

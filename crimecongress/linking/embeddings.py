@@ -19,7 +19,6 @@ A missing or broken model package is a `ModelMissing` error (one line, with the 
 from __future__ import annotations
 
 import hashlib
-import os
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -129,63 +128,24 @@ def _vector(text: str):
 
 
 def compute(texts: Sequence[str], *, workers: int | None = None) -> list:
-    """The vectors of the texts, in their order: here, or, when there are many, spread over `workers` processes
-    (default: $CRIMECONGRESS_JOBS, else one per core), this one included. Each worker is a fresh interpreter (never a fork of one whose ONNX
-    Runtime may hold threads) that loads the model once and runs one text at a time, as here."""
-    from ..workers import jobs_for
+    """The vectors of the texts, in their order: here, or, when there are many, spread over `workers` worker
+    processes (default: $CRIMECONGRESS_JOBS, else one per core; crimecongress.workers). Each worker is a fresh
+    interpreter (never a fork of one whose ONNX Runtime may hold threads) that loads the model once and runs one
+    text at a time, as here; a worker that fails has its share done here, where an error says why."""
+    from ..workers import in_workers, jobs_for
     workers = min(jobs_for(len(texts), workers), max(1, len(texts) // 8))
     if workers < 2 or len(texts) < PARALLEL_FROM:
         return [_vector(text) for text in texts]
-    import json
-    import subprocess
-    import sys
-    import numpy
-    shares = [list(range(i, len(texts), workers)) for i in range(workers)]   # interleaved: long and short mixed
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(Path(__file__).resolve().parents[2]),
-                                                                      os.environ.get("PYTHONPATH")]))}
-    helpers = []
-    try:
-        for share in shares[1:]:
-            try:
-                helper = subprocess.Popen([sys.executable, "-m", __name__], stdin=subprocess.PIPE,
-                                          stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=env)
-            except OSError:
-                helper = None        # no process to be had: its share is done here
-            helpers.append(helper)
-            if helper is not None:
-                try:
-                    helper.stdin.write(json.dumps([texts[i] for i in share]).encode())
-                    helper.stdin.close()
-                except OSError:
-                    pass             # it died at once: its output is short, and its share is done here
-        vectors: list = [None] * len(texts)
-        for i in shares[0]:
-            vectors[i] = _vector(texts[i])
-        for helper, share in zip(helpers, shares[1:]):
-            out = helper.stdout.read() if helper is not None else b""
-            if helper is not None:
-                helper.wait()
-            if helper is not None and helper.returncode == 0 and len(out) == 4 * DIMENSIONS * len(share):
-                rows = numpy.frombuffer(out, dtype=numpy.float32).reshape(-1, DIMENSIONS)
-                for i, row in zip(share, rows):
-                    vectors[i] = row.copy()
-            else:                    # a helper failed: its share here, where an error says why
-                for i in share:
-                    vectors[i] = _vector(texts[i])
-        return vectors
-    finally:
-        for helper in helpers:
-            if helper is not None and helper.poll() is None:
-                helper.kill()
-                helper.wait()
+    vectors: list = [None] * len(texts)
+    shares = ((tuple(texts[i::workers]),) for i in range(workers))     # interleaved: long and short mixed
+    for i, rows in enumerate(in_workers(vectors_of, shares, workers)):
+        vectors[i::workers] = rows
+    return vectors
 
 
-def _helper() -> None:
-    """A worker of `compute`: a JSON list of texts on stdin, their vectors' float32 bytes on stdout."""
-    import json
-    import sys
-    texts = json.loads(sys.stdin.buffer.read())
-    sys.stdout.buffer.write(b"".join(_vector(text).tobytes() for text in texts))
+def vectors_of(texts: Sequence[str]) -> list:
+    """The vectors of the texts, one at a time: a worker's share of `compute`."""
+    return [_vector(text) for text in texts]
 
 
 def embed(texts: Mapping[str, str]):
@@ -226,7 +186,3 @@ class Cosines:
         """The cosine of `source` with each of `targets`."""
         values = self._matrix[self.position[source]]
         return {target: float(values[self.position[target]]) for target in targets}
-
-
-if __name__ == "__main__":
-    _helper()

@@ -24,8 +24,8 @@ from .errors import CrimeCongressError
 
 
 def write_atomic(path: Path, data: bytes) -> None:
-    path = Path(path)
     import tempfile
+    path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
     try:

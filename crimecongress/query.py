@@ -53,7 +53,7 @@ def run_query(store: ox.Store, query: str, fmt: str) -> str:
         raise InvalidDocument(f"the query does not parse: {error}") from None
     except (OSError, RuntimeError, ValueError) as error:
         raise InputError(f"the query failed: {str(error).splitlines()[0][:200] if str(error) else type(error).__name__}") from None
-    if isinstance(result, bool):
+    if isinstance(result, ox.QueryBoolean):
         return "true" if result else "false"
     if isinstance(result, ox.QueryTriples):
         return ox.serialize(list(result), format=ox.RdfFormat.TURTLE,

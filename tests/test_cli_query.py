@@ -41,3 +41,8 @@ def test_a_missing_build_exits_2(tmp_path):
     result = CliRunner().invoke(main, ["query", "--build", str(tmp_path), "ASK {}"])
     assert result.exit_code == 2
     assert "run `make build`" in result.output
+
+
+def test_an_ask_query_prints_true_or_false():
+    assert run("ASK { ?paragraph uncc:text ?text }").output == "true\n"
+    assert run("ASK { ?paragraph uncc:text 'no paragraph says this' }").output == "false\n"

@@ -4,78 +4,16 @@ Exit codes: 0 ok (or conforms), 1 invalid input (or does not conform), 2 could n
 """
 from __future__ import annotations
 
-import functools
-import errno
 import json
-import os
-import select
-import signal
 import sys
-import threading
 from collections import Counter
 from pathlib import Path
 
 import click
 
-from .errors import EXIT_ERROR, CrimeCongressError
+from .errors import EXIT_ERROR
+from .exits import os_failure, reports_errors
 from .ids import DEFAULT_BASE, Minter
-
-
-def reports_errors(command):
-    """Print a user's mistake as one line on stderr and exit with its code; never a traceback."""
-    @functools.wraps(command)
-    def wrapper(*args, **kwargs):
-        previous = _sigterm_interrupts()
-        try:
-            return command(*args, **kwargs)
-        except CrimeCongressError as error:
-            click.echo(f"error: {error}", err=True)
-            sys.exit(error.exit_code)
-        except KeyboardInterrupt:
-            click.echo("interrupted", err=True)
-            sys.exit(EXIT_ERROR)
-        except OSError as error:            # the output (a full disk, a closed pipe) or the system
-            sys.exit(_os_failure(error))
-        finally:
-            if previous is not None:
-                signal.signal(signal.SIGTERM, previous)
-    return wrapper
-
-
-def _os_failure(error: OSError) -> int:
-    """Report an OSError as one line (none for a closed output pipe, as Unix tools do) and return exit code 2.
-    When stdout is what failed, it is pointed at /dev/null so that the flush at exit cannot fail again."""
-    output = _stdout_failed(error)
-    if output:
-        try:
-            devnull = os.open(os.devnull, os.O_WRONLY)
-            os.dup2(devnull, sys.stdout.fileno())
-            os.close(devnull)
-        except (OSError, ValueError):       # no file descriptor (a test runner's stream): nothing to flush
-            pass
-    if output and isinstance(error, BrokenPipeError):
-        return EXIT_ERROR
-    where = "cannot write the output: " if output else (f"{error.filename}: " if error.filename else "")
-    try:
-        click.echo(f"error: {where}{error.strerror or error}", err=True)
-    except OSError:
-        pass
-    return EXIT_ERROR
-
-
-def _stdout_failed(error: OSError) -> bool:
-    """Whether `error` came from writing stdout: a pipe whose reader is gone, or a full device (io drops the
-    unwritten buffer, so flushing again proves nothing; the error itself must tell)."""
-    if error.filename is not None:
-        return False
-    if isinstance(error, BrokenPipeError):
-        try:
-            poller = select.poll()
-            poller.register(sys.stdout.fileno(), select.POLLOUT)
-            return any(event & select.POLLERR for _, event in poller.poll(0))
-        except (OSError, ValueError):
-            return True                     # no descriptor to ask (a test runner's stream): assume it
-    return error.errno in (errno.ENOSPC, errno.EDQUOT, errno.EFBIG)
 
 
 class _Main(click.Group):
@@ -91,19 +29,11 @@ class _Main(click.Group):
                 if sys.stdout is not None:
                     sys.stdout.flush()
         except OSError as error:
-            sys.exit(_os_failure(error))
+            sys.exit(os_failure(error))
         except SystemExit:
             if sys.stdout is not stdout:    # click met a closed pipe (--help | true) and wrapped stdout
                 sys.exit(EXIT_ERROR)
             raise
-
-
-def _sigterm_interrupts():
-    """Make SIGTERM (a service manager's or `kill`'s stop) end a command as Ctrl-C does: one line, exit 2,
-    staging removed and child processes stopped on the way out. Returns the handler it replaced."""
-    if threading.current_thread() is not threading.main_thread():
-        return None
-    return signal.signal(signal.SIGTERM, signal.default_int_handler)
 
 
 base_option = click.option("--base", default=DEFAULT_BASE, show_default=True, metavar="IRI",
@@ -454,26 +384,8 @@ def query(query, build_dir, fmt):
       crimecongress query 'SELECT ?text WHERE {
         <https://w3id.org/crime-congress/doc/doha-declaration-2015/para/5/d> uncc:text ?text }'
     """
-    from .errors import InputError
-    from .query import open_store, run_query
-
-    from .limits import QUERY_BYTES, check_depth, check_input, read_input
-
-    name = "(query)"
-    if query.startswith("@"):
-        name = query[1:]
-        data = read_input(Path(name), QUERY_BYTES)
-        try:
-            query = data.decode("utf-8")
-        except UnicodeDecodeError as error:
-            raise InputError(f"not UTF-8 (byte 0x{data[error.start]:02x} at offset {error.start})", file=name,
-                             hint="save the query as UTF-8") from None
-    check_depth(query, "turtle", name)      # SPARQL nested some thousands deep overflows the parser's stack
-    from . import dumps
-    for dump in (build_dir / dumps.packed_name(dumps.QUADS), build_dir / dumps.QUADS):
-        if dump.exists():                   # a FIFO there would block the store's loader for ever
-            check_input(dump, "an N-Quads dump")
-    click.echo(run_query(open_store(build_dir), query, fmt))
+    from .query import answer
+    click.echo(answer(query, build_dir, fmt))
 
 
 @main.command()
@@ -500,25 +412,16 @@ def validate(paths, fmt, engine, rdf_format, title, slug, base):
                 2 could not run (unreadable file, unparseable RDF, shapes the fast engine
                 does not support: use --engine pyshacl).
     """
-    from .errors import EXIT_ERROR, EXIT_INVALID, EXIT_OK
-    from .drafts import validate_paths
-    from .validation import format_json, format_text, format_turtle
+    from .drafts import validation_answer
 
     try:
         Minter(base)
     except ValueError as error:
         raise click.BadParameter(str(error), param_hint="--base") from None
-    from . import cache
-    with cache.using(cache.default()):      # what a draft's check can reuse (content-keyed; see crimecongress.cache)
-        report, files = validate_paths(paths, engine=engine, base=base, rdf_format=rdf_format, title=title,
-                                       slug=slug)
-    if fmt == "json":
-        click.echo(format_json(report, files), nl=False)
-    elif fmt == "turtle":
-        click.echo(format_turtle(report), nl=False)
-    else:
-        click.echo(format_text(report, files), nl=False)
-    sys.exit(EXIT_ERROR if report.refused else EXIT_OK if report.conforms else EXIT_INVALID)
+    text, code = validation_answer(paths, fmt=fmt, engine=engine, base=base, rdf_format=rdf_format, title=title,
+                                   slug=slug)
+    click.echo(text, nl=False)
+    sys.exit(code)
 
 
 @main.command()

@@ -275,3 +275,20 @@ def validate_paths(paths: Sequence[str | Path], *, engine: str = "fast", base: s
         report = replace(report, findings=tuple(sorted(report.findings + tuple(findings), key=Finding.sort_key)),
                          refused=tuple(refused))
     return report, files
+
+
+def validation_answer(paths: Sequence[str | Path], *, fmt: str = "text", engine: str = "fast",
+                      base: str = DEFAULT_BASE, rdf_format: str | None = None, title: str | None = None,
+                      slug: str | None = None) -> tuple[str, int]:
+    """What `crimecongress validate` prints (the report as text, json or turtle) and its exit code: 0 conforms,
+    1 does not conform, 2 a file was refused. The checks reuse what the cache holds (content-keyed)."""
+    from . import cache
+    from .errors import EXIT_ERROR, EXIT_INVALID, EXIT_OK
+    from .validation import format_json, format_text, format_turtle
+
+    with cache.using(cache.default()):
+        report, files = validate_paths(paths, engine=engine, base=base, rdf_format=rdf_format, title=title,
+                                       slug=slug)
+    text = (format_json(report, files) if fmt == "json" else format_turtle(report) if fmt == "turtle"
+            else format_text(report, files))
+    return text, EXIT_ERROR if report.refused else EXIT_OK if report.conforms else EXIT_INVALID

@@ -9,13 +9,13 @@ build's MANIFEST.sha256 lists every file with its SHA-256 (`listed_digests`).
 """
 from __future__ import annotations
 
-import gzip
-import shutil
-import tempfile
+from io import BufferedIOBase
 from pathlib import Path
-from typing import BinaryIO
 
 import pyoxigraph as ox
+
+# gzip, shutil and tempfile are imported where they are used (typing not at all): a command that opens the
+# build's store reads no dump, and each import costs its start
 
 QUADS = "dataset.nq"
 MANIFEST = "MANIFEST.sha256"
@@ -40,8 +40,9 @@ def display_name(build_dir: Path, plain: str = QUADS) -> str:
     return str(Path(build_dir) / packed_name(plain))
 
 
-def open_plain(path: Path) -> BinaryIO:
+def open_plain(path: Path) -> BufferedIOBase:
     """The dump's plain bytes, read as a stream (decompressed on the fly when gzipped)."""
+    import gzip
     return gzip.open(path, "rb") if Path(path).suffix == ".gz" else open(path, "rb")
 
 
@@ -53,17 +54,21 @@ def plain_bytes(path: Path) -> bytes:
 def load_quads(store: ox.Store, path: Path) -> None:
     """Bulk-load an N-Quads dump, gzipped or not, into a pyoxigraph store."""
     if Path(path).suffix == ".gz":
+        import gzip
         with gzip.open(path, "rb") as handle:
             store.bulk_load(input=handle, format=ox.RdfFormat.N_QUADS)
     else:
         store.bulk_load(path=str(path), format=ox.RdfFormat.N_QUADS)
 
 
-def mappable(path: Path) -> BinaryIO:
+def mappable(path: Path) -> BufferedIOBase:
     """The dump's plain bytes as an open file that can be mapped or read twice: the dump itself, or for a gzipped
     one an anonymous temporary copy (gone when it is closed or the process ends)."""
     if Path(path).suffix != ".gz":
         return open(path, "rb")
+    import gzip
+    import shutil
+    import tempfile
     copy = tempfile.TemporaryFile(prefix="crimecongress-dump-")
     with gzip.open(path, "rb") as source:
         shutil.copyfileobj(source, copy, 1 << 20)

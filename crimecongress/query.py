@@ -1,9 +1,6 @@
 """`crimecongress query`: SPARQL over the built dataset, from the command line, with no server."""
 from __future__ import annotations
 
-import csv
-import io
-import json
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -61,8 +58,11 @@ def run_query(store: ox.Store, query: str, fmt: str) -> str:
     names = [variable.value for variable in result.variables]
     rows = [[_cell(row[name]) for name in names] for row in result]
     if fmt == "json":
+        import json
         return json.dumps([dict(zip(names, row)) for row in rows], ensure_ascii=False, indent=1)
     if fmt == "csv":
+        import csv
+        import io
         out = io.StringIO()
         writer = csv.writer(out)
         writer.writerow(names)
@@ -76,3 +76,23 @@ def run_query(store: ox.Store, query: str, fmt: str) -> str:
               for r in rows]
     lines.append(f"({len(rows)} row{'s' if len(rows) != 1 else ''})")
     return "\n".join(lines)
+
+
+def answer(query: str, build_dir: Path, fmt: str) -> str:
+    """What `crimecongress query QUERY` prints: QUERY is the query's text, or @FILE to read it from a file."""
+    from .limits import QUERY_BYTES, check_depth, check_input, read_input
+
+    name = "(query)"
+    if query.startswith("@"):
+        name = query[1:]
+        data = read_input(Path(name), QUERY_BYTES)
+        try:
+            query = data.decode("utf-8")
+        except UnicodeDecodeError as error:
+            raise InputError(f"not UTF-8 (byte 0x{data[error.start]:02x} at offset {error.start})", file=name,
+                             hint="save the query as UTF-8") from None
+    check_depth(query, "turtle", name)      # SPARQL nested some thousands deep overflows the parser's stack
+    for dump in (build_dir / dumps.packed_name(dumps.QUADS), build_dir / dumps.QUADS):
+        if dump.exists():                   # a FIFO there would block the store's loader for ever
+            check_input(dump, "an N-Quads dump")
+    return run_query(open_store(build_dir), query, fmt)

@@ -165,7 +165,7 @@ def release(minter: Minter, progress: Progress, files: ReleasedFiles, *, check_o
 def _release(minter: Minter, progress: Progress, files: ReleasedFiles, *, check_owl: bool,
              sources: Path) -> tuple[int, list]:
     from .figures import figures
-    from .linking import link_corpus
+    from .linking import embed_ahead, link_corpus
     from .rdf.vocabulary import authorities_graph, taxonomy_graph
     from .tagging import identify_footnotes, tag_corpus
     from .vocab import load_vocabulary
@@ -174,10 +174,12 @@ def _release(minter: Minter, progress: Progress, files: ReleasedFiles, *, check_
     steps = _Steps(8 if check_owl else 7, progress)
     catalogue = load_catalogue(sources / CATALOGUE_FILE)
     corpus = steps.run("parsing the sources", lambda: load_corpus(sources, minter=minter))
+    ahead = embed_ahead(corpus)     # the cold cache's sentence vectors take seconds: meanwhile, tag
     vocabulary = load_vocabulary(MAPPINGS_DIR)
     footnotes = identify_footnotes(corpus, vocabulary, minter)
     tags = steps.run("tagging themes, instruments and actors", lambda: tag_corpus(corpus, vocabulary, minter))
-    linked = steps.run("linking SDG targets and lineage", lambda: link_corpus(corpus, tags, vocabulary, minter))
+    linked = steps.run("linking SDG targets and lineage",
+                       lambda: link_corpus(corpus, tags, vocabulary, minter, ahead=ahead))
     files["ontology.ttl"] = _ontology_text(minter).encode("utf-8")
     writer = GraphWriter(minter, files)
 

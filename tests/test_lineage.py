@@ -396,6 +396,23 @@ def test_vectors_are_unit_length_and_do_not_depend_on_the_other_texts():
     assert E.embed({}).shape == (0, 0)
 
 
+def test_vectors_computed_ahead_are_the_vectors_computed_when_asked_for():
+    import numpy
+    ahead = E.Ahead({"other": "A text that is not asked for later.", **SENTENCES})
+    assert numpy.array_equal(E.embed(SENTENCES, ahead), E.embed(SENTENCES))
+    later, now = E.Cosines(SENTENCES, ahead), E.Cosines(SENTENCES)
+    assert all(later.row(a, list(SENTENCES)) == now.row(a, list(SENTENCES)) for a in SENTENCES)
+
+
+def test_a_failure_ahead_is_raised_where_the_vectors_are_wanted(monkeypatch):
+    def missing(texts, *, workers=None):
+        raise E.ModelMissing("the sentence-embedding model is not installed")
+    monkeypatch.setattr(E, "compute", missing)
+    ahead = E.Ahead({"a": "Text never seen before by the cache of this test."})
+    with pytest.raises(E.ModelMissing):
+        E.Cosines({"a": "Text never seen before by the cache of this test."}, ahead).row("a", ["a"])
+
+
 def test_texts_are_cut_at_256_word_pieces_as_sentence_transformers_does():
     import numpy
     words = " ".join(f"crime{i % 7} justice" for i in range(200))   # far more than 256 word pieces

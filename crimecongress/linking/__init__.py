@@ -34,10 +34,12 @@ class Linked:
     graphs: tuple[tuple[str, list[ox.Triple]], ...]   # (graph name for Minter.graph, its triples)
 
 
-def link_corpus(corpus: Corpus, tags, vocabulary, minter: Minter, mappings_dir: Path = MAPPINGS_DIR) -> Linked:
+def link_corpus(corpus: Corpus, tags, vocabulary, minter: Minter, mappings_dir: Path = MAPPINGS_DIR,
+                ahead=None) -> Linked:
     """SDG catalogue, crosswalk, paragraph -> SDG links and lineage, with their RDF graphs:
     "sdg" (the SDG goals, targets and indicators), "sdg-crosswalk" (themes/instruments -> targets),
-    "sdg-links" (units -> targets, with annotations) and "lineage" (takenUpIn, implements, continues)."""
+    "sdg-links" (units -> targets, with annotations) and "lineage" (takenUpIn, implements, continues).
+    `ahead`: the lineage's sentence vectors, being computed since `embed_ahead` was called."""
     from .lineage import lineage, lineage_graph, load_bands, load_heading_map
     from .sdg import (crosswalk_graph, link_sdgs, load_catalogue, load_crosswalk, load_words, sdg_graph,
                       sdg_links_graph)
@@ -46,9 +48,18 @@ def link_corpus(corpus: Corpus, tags, vocabulary, minter: Minter, mappings_dir: 
     crosswalk = load_crosswalk(mappings_dir, catalogue, themes=[t.slug for t in vocabulary.themes],
                                instruments=[i.slug for i in vocabulary.instruments])
     sdg_links = link_sdgs(corpus, tags, catalogue, crosswalk, minter, load_words(mappings_dir, catalogue, crosswalk))
-    alignments = lineage(corpus, tags, minter, load_heading_map(mappings_dir, corpus), load_bands(mappings_dir))
+    alignments = lineage(corpus, tags, minter, load_heading_map(mappings_dir, corpus), load_bands(mappings_dir),
+                         ahead)
     graphs = (("sdg", sdg_graph(catalogue, minter)),
               ("sdg-crosswalk", crosswalk_graph(crosswalk, catalogue, minter)),
               ("sdg-links", sdg_links_graph(sdg_links, minter)),
               ("lineage", lineage_graph(alignments, minter)))
     return Linked(catalogue, crosswalk, sdg_links, alignments, graphs)
+
+
+def embed_ahead(corpus: Corpus):
+    """Start computing the sentence vectors `link_corpus` will need, on a thread (and the worker processes it
+    starts), so that tagging and the SDG links are done meanwhile: an embeddings.Ahead to pass to link_corpus."""
+    from .embeddings import Ahead
+    from .lineage import embedded_texts
+    return Ahead(embedded_texts(corpus))

@@ -19,6 +19,7 @@ A missing or broken model package is a `ModelMissing` error (one line, with the 
 from __future__ import annotations
 
 import hashlib
+import threading
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -148,20 +149,22 @@ def vectors_of(texts: Sequence[str]) -> list:
     return [_vector(text) for text in texts]
 
 
-def embed(texts: Mapping[str, str]):
-    """Unit-length vectors of the texts (a numpy array, one row per key in the mapping's order), from the run's
-    cache where it holds them."""
+def embed(texts: Mapping[str, str], ahead: Ahead | None = None):
+    """Unit-length vectors of the texts (a numpy array, one row per key in the mapping's order): those `ahead`
+    embedded, then those the run's cache holds, then the rest computed."""
     import numpy
     if not texts:
         return numpy.zeros((0, 0), dtype="float32")
     values = list(texts.values())
     store = cache.current()
-    found: dict[str, Any] = {}
+    found: dict[str, Any] = dict(ahead.vectors()) if ahead is not None else {}
     keys: dict[str, str] = {}
     if store is not None:
         which = model_key()
         for text in dict.fromkeys(values):
             keys[text] = cache.key(which, text)
+            if text in found:
+                continue
             data = store.get("embedding", keys[text])
             if data is not None and len(data) == 4 * DIMENSIONS:
                 found[text] = numpy.frombuffer(data, dtype=numpy.float32)
@@ -173,16 +176,48 @@ def embed(texts: Mapping[str, str]):
     return numpy.stack([found[text] for text in values])
 
 
-class Cosines:
-    """Cosine similarity between the embedded texts, rounded to `DECIMALS`."""
+class Ahead:
+    """The texts' vectors (as `embed` gives them, through the run's cache), computed on a thread of their own from
+    the moment this is made, while the caller does other work; `vectors()` waits for them. An error there
+    (a missing model) is raised by `vectors()`."""
 
     def __init__(self, texts: Mapping[str, str]):
-        import numpy
+        self._texts = list(dict.fromkeys(texts.values()))
+        self._vectors: dict[str, Any] = {}
+        self._error: BaseException | None = None
+        store = cache.current()
+        self._thread = threading.Thread(target=self._run, args=(store,), daemon=True, name="embeddings ahead")
+        self._thread.start()
+
+    def _run(self, store) -> None:
+        try:
+            with cache.using(store):
+                self._vectors = dict(zip(self._texts, embed(dict(enumerate(self._texts)))))
+        except BaseException as error:  # noqa: BLE001 -- raised in the caller's thread by vectors()
+            self._error = error
+
+    def vectors(self) -> Mapping[str, Any]:
+        """{text: its vector}, once all are computed."""
+        self._thread.join()
+        if self._error is not None:
+            raise self._error
+        return self._vectors
+
+
+class Cosines:
+    """Cosine similarity between the embedded texts, rounded to `DECIMALS`. The texts are embedded when the first
+    row is asked for (so that, with an `Ahead`, the caller's work until then overlaps theirs)."""
+
+    def __init__(self, texts: Mapping[str, str], ahead: Ahead | None = None):
         self.position = {key: i for i, key in enumerate(texts)}
-        vectors = embed(texts)
-        self._matrix = numpy.round(vectors @ vectors.T, DECIMALS) if len(texts) else vectors
+        self._texts, self._ahead = texts, ahead
+        self._matrix = None
 
     def row(self, source: str, targets: Sequence[str]) -> dict[str, float]:
         """The cosine of `source` with each of `targets`."""
+        if self._matrix is None:
+            import numpy
+            vectors = embed(self._texts, self._ahead)
+            self._matrix = numpy.round(vectors @ vectors.T, DECIMALS) if len(self._texts) else vectors
         values = self._matrix[self.position[source]]
         return {target: float(values[self.position[target]]) for target in targets}

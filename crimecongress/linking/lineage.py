@@ -864,19 +864,26 @@ def _first(scores: Mapping[str, float]) -> str | None:
 # ------------------------------------------------------------------------------------------------------------
 # All of it, and RDF
 
+def embedded_texts(corpus: Corpus) -> dict[str, str]:
+    """{unit IRI: text} of every unit `lineage` compares by meaning: the declarations' text units and, when the
+    take-up scores use meaning, the recommendations. One embedding run serves both similarity relations: each
+    text is embedded on its own, so the cosines are the same."""
+    embedded = [u for d in corpus.documents if d.kind == "declaration" for u in _text_units(d)]
+    if TAKEN_UP_PARAMS.embedding_weight:
+        embedded += recommendations(corpus)
+    return {u.iri: u.text for u in embedded}
+
+
 def lineage(corpus: Corpus, tags, minter: Minter, heading_map: HeadingMap | None = None,
-            bands: Bands | None = None) -> tuple[Alignment, ...]:
+            bands: Bands | None = None, ahead=None) -> tuple[Alignment, ...]:
     """Every lineage link of the corpus, sorted by source, relation, method and rank. `tags` (the tagger's Tags)
-    adds each unit's themes and instruments to the similarity; None compares words alone."""
+    adds each unit's themes and instruments to the similarity; None compares words alone. `ahead` (an
+    embeddings.Ahead over `embedded_texts`, started earlier) gives the vectors it has computed meanwhile."""
     heading_map = heading_map or load_heading_map(corpus=corpus)
     bands = bands or load_bands()
     position = {u.iri: (di, u.position) for di, d in enumerate(corpus.documents) for u in d.units}
     from .embeddings import Cosines
-    # one embedding run for both similarity relations: each text is embedded on its own, so the cosines are the same
-    embedded = [u for d in corpus.documents if d.kind == "declaration" for u in _text_units(d)]
-    if TAKEN_UP_PARAMS.embedding_weight:
-        embedded += recommendations(corpus)
-    meaning = Cosines({u.iri: u.text for u in embedded})
+    meaning = Cosines(embedded_texts(corpus), ahead)
     links = (taken_up(corpus, heading_map, tags=tags, bands=bands, meaning=meaning) + implements(corpus, minter, bands)
              + continues(corpus, tags=tags, bands=bands, meaning=meaning))
     seen = set()

@@ -336,6 +336,7 @@ class Compactor:
         self.prefixes = context_prefixes(context)
         self.terms: dict[str, tuple[str, dict]] = {}
         self._compacted: dict[str, str] = {}          # compact_iri is called for every statement
+        self._plans: dict[str, _Plan] = {}
         self._text: str | None = None
         for key, value in ctx.items():
             if isinstance(value, dict) and "@id" in value:
@@ -366,42 +367,68 @@ class Compactor:
                 best = f"{prefix}:{iri[len(namespace):]}"
         return best
 
-    def value(self, definition: dict | None, obj):
-        if type(obj) is ox.NamedNode:
-            if definition and definition.get("@type") == "@id":
-                return obj.value
-            return {"@id": obj.value}
-        if type(obj) is ox.BlankNode:
-            return {"@id": "_:" + obj.value}
-        language = obj.language
-        datatype = None if language or obj.datatype.value == _XSD_STRING else obj.datatype.value
-        if definition is not None:
-            if language and definition.get("@language") == language:
-                return obj.value
-            if datatype and "@type" in definition and self.expand(definition["@type"]) == datatype:
-                return obj.value
-            if not language and not datatype and "@type" not in definition and "@language" not in definition:
-                return obj.value
-        if language:
-            return {"@value": obj.value, "@language": language}
-        if datatype:
-            return {"@value": obj.value, "@type": self.compact_iri(datatype)}
-        return {"@value": obj.value}
+    def plan(self, predicate: str) -> _Plan:
+        """How the values of `predicate` are written, from its term definition: worked out once per predicate, as a
+        node is made for every subject of every graph written."""
+        plan = self._plans.get(predicate)
+        if plan is None:
+            key, definition = self.terms.get(predicate) or (self.compact_iri(predicate), None)
+            definition = definition or {}
+            coerced = definition.get("@type")
+            plan = self._plans[predicate] = _Plan(
+                key, definition.get("@container") == "@language", coerced == "@id",
+                self.expand(coerced) if coerced else None, definition.get("@language"),
+                bool(definition) and "@type" not in definition and "@language" not in definition)
+        return plan
 
     def node(self, subject, pairs: list) -> dict:
-        """The node of a subject (a pyoxigraph term) from its (predicate IRI, object term) pairs."""
+        """The node of a subject (a pyoxigraph term) from its (predicate IRI, object term) pairs. A value is a plain
+        string where the predicate's term definition coerces it (an IRI to "@type": "@id", a literal to the
+        term's datatype or language, a string to a term without either), else an "@id" or "@value" object;
+        language-tagged strings of a "@language" container are grouped by language."""
         node: dict = {"id": subject.value if type(subject) is ox.NamedNode else "_:" + subject.value}
+        named, blank = ox.NamedNode, ox.BlankNode
         for predicate, obj in pairs:
-            if predicate == _RDF_TYPE and type(obj) is ox.NamedNode:
-                node.setdefault("type", []).append(self.compact_iri(obj.value))
-                continue
-            key, definition = self.terms.get(predicate) or (self.compact_iri(predicate), None)
-            if definition and definition.get("@container") == "@language" and type(obj) is ox.Literal \
-                    and obj.language:
-                node.setdefault(key, {}).setdefault(obj.language, []).append(obj.value)
-                continue
-            node.setdefault(key, []).append(self.value(definition, obj))
+            kind = type(obj)
+            if kind is named:
+                if predicate == _RDF_TYPE:
+                    node.setdefault("type", []).append(self.compact_iri(obj.value))
+                    continue
+                plan = self.plan(predicate)
+                value = obj.value if plan.id_coerced else {"@id": obj.value}
+            elif kind is blank:
+                plan = self.plan(predicate)
+                value = {"@id": "_:" + obj.value}
+            else:
+                plan = self.plan(predicate)
+                language = obj.language
+                if language:
+                    if plan.language_container:
+                        node.setdefault(plan.key, {}).setdefault(language, []).append(obj.value)
+                        continue
+                    value = obj.value if plan.language == language else {"@value": obj.value, "@language": language}
+                else:
+                    datatype = obj.datatype.value
+                    if datatype == _XSD_STRING:
+                        value = obj.value if plan.plain else {"@value": obj.value}
+                    elif datatype == plan.datatype:
+                        value = obj.value
+                    else:
+                        value = {"@value": obj.value, "@type": self.compact_iri(datatype)}
+            node.setdefault(plan.key, []).append(value)
         return {key: _single(value) for key, value in node.items()}
+
+
+@dataclass(frozen=True, slots=True)
+class _Plan:
+    """How a predicate's values are written in compact JSON-LD (from its term definition in the context)."""
+
+    key: str                    # the term, or the compacted IRI when the context has no term for it
+    language_container: bool    # "@container": "@language": language-tagged strings grouped by language
+    id_coerced: bool            # "@type": "@id": an IRI is written as a plain string
+    datatype: str | None        # "@type": a datatype IRI: literals of that datatype are written as plain strings
+    language: str | None        # "@language": strings in that language are written as plain strings
+    plain: bool                 # a term without "@type" or "@language": plain strings are written as such
 
 
 def _json_key(value) -> str:
@@ -409,6 +436,10 @@ def _json_key(value) -> str:
     if isinstance(value, str):
         return encode_basestring(value)
     return json.dumps(value, sort_keys=True, ensure_ascii=False)
+
+
+# what json.dumps(node, ensure_ascii=False, sort_keys=True) writes, without making an encoder for every node
+_node_json = json.JSONEncoder(ensure_ascii=False, sort_keys=True).encode
 
 
 def _single(value):
@@ -455,7 +486,7 @@ class JsonLdParts:
             by_subject.setdefault(triple.subject, []).append((triple.predicate.value, triple.object))
         out = []
         for subject, pairs in by_subject.items():
-            text = json.dumps(self.compactor.node(subject, pairs), ensure_ascii=False, sort_keys=True)
+            text = _node_json(self.compactor.node(subject, pairs))
             out.append((b"\n  " if self.first else b",\n  ") + text.encode("utf-8"))
             self.first = False
         return b"".join(out)

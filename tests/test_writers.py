@@ -190,6 +190,42 @@ def test_the_writers_and_the_query_workers_start_without_rdflib():
     assert subprocess.run([sys.executable, "-c", code], cwd=ROOT).returncode == 0
 
 
+def test_json_ld_writes_each_kind_of_value_as_its_term_definition_says_and_reads_back_the_same():
+    xsd = table()["xsd"]
+    context = {"@context": {"id": "@id", "type": "@type", "ex": EX, "xsd": xsd,
+                            "label": {"@id": "ex:label", "@container": "@language"},
+                            "link": {"@id": "ex:link", "@type": "@id"},
+                            "date": {"@id": "ex:date", "@type": "xsd:date"},
+                            "title": {"@id": "ex:title", "@language": "en"},
+                            "note": {"@id": "ex:note"}}}
+    s, blank = N(EX + "s"), B("b1")
+    triples = [ox.Triple(s, N(RDF + "type"), N(EX + "C")),
+               ox.Triple(s, N(EX + "link"), N(EX + "o")),
+               ox.Triple(s, N(EX + "note"), N(EX + "o")),
+               ox.Triple(s, N(EX + "note"), L("plain")),
+               ox.Triple(s, N(EX + "label"), L("x", language="en")),
+               ox.Triple(s, N(EX + "label"), L("y", language="fr")),
+               ox.Triple(s, N(EX + "date"), L("2020-01-01", datatype=N(xsd + "date"))),
+               ox.Triple(s, N(EX + "date"), L("5", datatype=N(xsd + "integer"))),
+               ox.Triple(s, N(EX + "title"), L("t", language="en")),
+               ox.Triple(s, N(EX + "title"), L("u", language="de")),
+               ox.Triple(s, N(EX + "other"), L("s")),
+               ox.Triple(s, N(EX + "other"), blank),
+               ox.Triple(blank, N(EX + "link"), s)]
+    written = export.jsonld(triples, context)
+    node, blank_node = json.loads(written)["@graph"]
+    assert node == {"id": EX + "s", "type": "ex:C", "link": EX + "o", "note": ["plain", {"@id": EX + "o"}],
+                    "label": {"en": "x", "fr": "y"},
+                    "date": ["2020-01-01", {"@type": "xsd:integer", "@value": "5"}],
+                    "title": ["t", {"@language": "de", "@value": "u"}],
+                    "ex:other": [{"@id": "_:b1"}, {"@value": "s"}]}
+    assert blank_node == {"id": "_:b1", "link": EX + "s"}
+    read = {(q.subject.value if type(q.subject) is N else "_", q.predicate, q.object if type(q.object) is not B
+             else "_") for q in ox.parse(written, format=ox.RdfFormat.JSON_LD)}
+    assert read == {(t.subject.value if type(t.subject) is N else "_", t.predicate,
+                     t.object if type(t.object) is not B else "_") for t in triples}
+
+
 def test_json_ld_parts_made_apart_are_placed_as_the_parts_made_in_turn():
     """The whole-dataset JSON-LD is made a chunk at a time in worker processes, each part as if it came first;
     placed in order they give the bytes of the parts made in turn (including chunks with no statement)."""

@@ -154,8 +154,16 @@ def _serve(tasks: BinaryIO, results: BinaryIO) -> None:
             reply = (True, function(*task))
         except Exception:  # noqa: BLE001 -- the caller does this task itself and reports the error
             reply = (False, None)
-        _send(results, reply)
+        try:
+            _send(results, reply)
+        except BrokenPipeError:
+            return                          # the caller is gone (it stopped, or failed elsewhere): so is the work
 
 
 if __name__ == "__main__":
     _serve(sys.stdin.buffer, sys.stdout.buffer)
+    try:
+        sys.stdout.flush()
+    except BrokenPipeError:
+        pass
+    os._exit(0)                             # nothing is left to write: no flush at exit can fail on a closed pipe

@@ -219,10 +219,12 @@ def _validated(writer: GraphWriter, minter: Minter):
     made a batch of documents at a time, so that a large corpus need not fit in one in-memory store."""
     from .validation.batches import validate_in_batches
     from .validation.shapes import ONTOLOGY_FILE as VALIDATION_ONTOLOGY, SHAPES_DIR
+    # keyed by the graphs' dumps as written (deterministic bytes): the same data gives the same key without
+    # merging and unpacking them first
     return cache.remembered(
         "shacl", lambda: cache.key("shacl", minter.base,
                                    cache.tree_key(SHAPES_DIR, VALIDATION_ONTOLOGY, Path(__file__).parent),
-                                   cache.environment_key(), *writer.whole()),
+                                   cache.environment_key(), *(d.ntriples_gz for d in writer.dumps)),
         lambda: validate_in_batches(writer.whole(), minter, at_most=sum(d.triples for d in writer.dumps)))
 
 

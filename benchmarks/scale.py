@@ -200,10 +200,8 @@ def _load_writer(work: Path, out: Path):
 def _validator():
     """What the build runs on its dataset (build._validated): the fast engine a batch of documents at a time
     (crimecongress.validation.batches) once the dataset outgrows a batch, else on the whole, from the dumps."""
-    from crimecongress.validation.batches import validate_in_batches
-    return (lambda writer: validate_in_batches(writer.whole(), _minter(),
-                                               at_most=sum(d.triples for d in writer.dumps)),
-            "crimecongress.validation.batches.validate_in_batches")
+    from crimecongress.release import GraphWriter
+    return GraphWriter.validate, "crimecongress.release.GraphWriter.validate"
 
 
 def _load_documents(work: Path):

@@ -215,9 +215,9 @@ def _release(minter: Minter, progress: Progress, files: ReleasedFiles, *, check_
 
 
 def _validated(writer: GraphWriter, minter: Minter):
-    """The SHACL report on the dataset, from the cache when the shapes, the ontology and the data are unchanged;
-    made a batch of documents at a time, so that a large corpus need not fit in one in-memory store."""
-    from .validation.batches import validate_in_batches
+    """The SHACL report on the dataset (`GraphWriter.validate`: a batch of documents at a time, so that a large
+    corpus need not fit in one in-memory store), from the cache when the shapes, the ontology and the data are
+    unchanged."""
     from .validation.shapes import ONTOLOGY_FILE as VALIDATION_ONTOLOGY, SHAPES_DIR
     # keyed by the graphs' dumps as written (deterministic bytes): the same data gives the same key without
     # merging and unpacking them first
@@ -225,7 +225,7 @@ def _validated(writer: GraphWriter, minter: Minter):
         "shacl", lambda: cache.key("shacl", minter.base,
                                    cache.tree_key(SHAPES_DIR, VALIDATION_ONTOLOGY, Path(__file__).parent),
                                    cache.environment_key(), *(d.ntriples_gz for d in writer.dumps)),
-        lambda: validate_in_batches(writer.whole(), minter, at_most=sum(d.triples for d in writer.dumps)))
+        writer.validate)
 
 
 def release_files(minter: Minter, progress: Progress, *, check_owl: bool = True,

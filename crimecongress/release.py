@@ -25,7 +25,7 @@ from .ids import Minter
 from .prefixes import load_context
 from .model import Document
 from .tagging.model import Tag
-from .validation import Data
+from .validation import Report
 
 
 @dataclass(frozen=True)
@@ -187,7 +187,7 @@ class GraphWriter:
 
     def __init__(self, minter: Minter, files: ReleasedFiles):
         self.minter, self.files = minter, files
-        self.context = load_context(minter.base)
+        self.context = _context(minter.base)
         self.dumps: list[GraphDump] = []
 
     def graph(self, name: str, triples: Sequence[ox.Triple], stem: str | None, *, full: bool = False) -> None:
@@ -233,9 +233,11 @@ class GraphWriter:
         two graphs once), read from the graphs' dumps as it goes."""
         return subject_chunks(merged_lines(d.lines() for d in self.dumps))
 
-    def as_data(self) -> Data:
-        """The whole dataset for validation, read from the dumps a chunk at a time as it is loaded."""
-        return Data(ntriples=_Reread(lambda: (("the built dataset", chunk) for chunk in self.whole())))
+    def validate(self) -> Report:
+        """The fast engine's SHACL report on the whole dataset, read from the dumps: a batch of documents at a
+        time once it outgrows one batch (crimecongress.validation.batches), else whole."""
+        from .validation.batches import validate_in_batches
+        return validate_in_batches(self.whole(), self.minter, at_most=sum(d.triples for d in self.dumps))
 
     def write_whole(self) -> int:
         """dataset.nt.gz, .ttl.gz, .jsonld.gz and .nq.gz, written a part at a time in one pass over the merged
@@ -270,16 +272,6 @@ class GraphWriter:
                 nq.write(b"".join(run))
         self.files["context.jsonld"] = (json.dumps(self.context, indent=2, ensure_ascii=False) + "\n").encode()
         return lines
-
-
-class _Reread:
-    """An iterable made anew each time it is iterated."""
-
-    def __init__(self, make: Callable[[], Iterable]):
-        self.make = make
-
-    def __iter__(self):
-        return iter(self.make())
 
 
 def batched(items: Iterable, size: int) -> Iterator[list]:

@@ -147,7 +147,6 @@ def test_a_resolution_and_its_annexed_declaration_are_catalogued_loaded_and_conf
     from crimecongress.corpus import parse_file
     from crimecongress.ids import DEFAULT
     from crimecongress.release import GraphWriter, MemoryTree, ReleasedFiles
-    from crimecongress.validation import validate_graph
 
     real = digests(SOURCES)
     results = [add(str(text), sources=sources) for text in (RESOLUTION, PLAIN_RESOLUTION)]
@@ -187,7 +186,7 @@ def test_a_resolution_and_its_annexed_declaration_are_catalogued_loaded_and_conf
     def report(slugs):
         writer = GraphWriter(DEFAULT, ReleasedFiles(MemoryTree()))
         writer.documents([corpus.document(s) for s in slugs], catalogue.facts, None, ())
-        return validate_graph(writer.as_data())
+        return writer.validate()
 
     whole = report(["a-res-80-5", "a-res-80-5-annex", "a-res-80-1"])
     assert whole.conforms and not [f for f in whole.findings if f.severity == "Violation"], whole.findings

@@ -162,9 +162,9 @@ def embed(texts: Mapping[str, str], ahead: Ahead | None = None):
     if store is not None:
         which = model_key()
         for text in dict.fromkeys(values):
-            keys[text] = cache.key(which, text)
             if text in found:
                 continue
+            keys[text] = cache.key(which, text)
             data = store.get("embedding", keys[text])
             if data is not None and len(data) == 4 * DIMENSIONS:
                 found[text] = numpy.frombuffer(data, dtype=numpy.float32)

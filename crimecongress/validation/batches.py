@@ -217,8 +217,7 @@ def validate_in_batches(chunks: Iterable[bytes], minter: Minter, *, budget: int 
     parts = split(chunks, minter, reads(checks, minter))
     if parts.blank_nodes or not parts.documents:
         whole = bytes(parts.shared) + b"".join(lines.data() for lines in parts.documents.values())
-        report = validate_data(Data(ntriples=[("the built dataset", whole)]), base=minter.base)
-        return Report(report.findings, base=minter.base, triples=report.triples)
+        return validate_data(Data(ntriples=[("the built dataset", whole)]), base=minter.base)
     batches = _batches(parts, budget)
     known = frozenset(parts.documents)
     shared = bytes(parts.shared)

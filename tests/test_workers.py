@@ -53,15 +53,12 @@ def test_the_number_of_workers_can_be_set_and_a_wrong_one_is_refused(monkeypatch
 def test_a_worker_whose_caller_is_gone_stops_without_a_word():
     """A build that fails while its workers still compute (the sentence vectors run beside tagging) must end in
     its own one-line error, not in a traceback from each worker that finds its pipe closed."""
-    import pickle
     import subprocess
     import sys
     worker = subprocess.Popen([sys.executable, "-m", "crimecongress.workers"], stdin=subprocess.PIPE,
                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, env={**os.environ,
                               "PYTHONPATH": str(workers._PACKAGE_ROOT)})
-    task = pickle.dumps((("time", "sleep"), (0.5,)), protocol=pickle.HIGHEST_PROTOCOL)
-    worker.stdin.write(len(task).to_bytes(8, "big") + task)
-    worker.stdin.flush()
+    workers._send(worker.stdin, (("time", "sleep"), (0.5,)))
     worker.stdout.close()                     # the caller goes away while the task runs
     _, errors = worker.communicate(timeout=30)
     assert worker.returncode == 0 and errors == b""

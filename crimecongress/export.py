@@ -18,11 +18,12 @@ from __future__ import annotations
 import gzip
 import heapq
 import json
+import struct
 import zlib
 from dataclasses import dataclass
 from functools import lru_cache
 from json.encoder import encode_basestring
-from typing import Iterable, Iterator, Mapping, Sequence
+from typing import BinaryIO, Iterable, Iterator, Mapping, Sequence
 
 import pyoxigraph as ox
 
@@ -326,6 +327,42 @@ def gzipped(data: bytes) -> bytes:
     return gzip.compress(data, compresslevel=6, mtime=0)
 
 
+# gzip's header with no time stamp, no name and no flags (RFC 1952), and the last, empty deflate block
+GZIP_HEADER = b"\x1f\x8b\x08\x00\x00\x00\x00\x00\x00\xff"
+_LAST_BLOCK = b"\x03\x00"
+
+
+def deflated(plain: bytes) -> bytes:
+    """`plain` deflated at level 6 on its own (no reference to what comes before) and ended on a byte boundary,
+    so that pieces made apart -- by different worker processes -- join into one deflate stream, as pigz does
+    (`GzipPieces` writes them)."""
+    if not plain:
+        return b""
+    packer = zlib.compressobj(6, zlib.DEFLATED, -15)
+    return packer.compress(plain) + packer.flush(zlib.Z_SYNC_FLUSH)
+
+
+class GzipPieces:
+    """One gzip member written a piece at a time: each piece deflated apart (`deflated`: here by `write`, or by a
+    worker, handed over with its plain bytes to `add`). The same pieces give the same bytes; any gzip reader
+    reads the whole."""
+
+    def __init__(self, out: BinaryIO):
+        self.out, self.crc, self.size = out, 0, 0
+        out.write(GZIP_HEADER)
+
+    def write(self, plain: bytes) -> None:
+        self.add(plain, deflated(plain))
+
+    def add(self, plain: bytes, piece: bytes) -> None:
+        self.crc = zlib.crc32(plain, self.crc)
+        self.size += len(plain)
+        self.out.write(piece)
+
+    def close(self) -> None:
+        self.out.write(_LAST_BLOCK + struct.pack("<II", self.crc, self.size & 0xFFFFFFFF))
+
+
 class Compactor:
     """Compacts triples with the published context: a short key per predicate, coerced values. Made once per
     context and kept (the server keeps one): it remembers the context's inline text and the IRIs it compacted."""
@@ -498,13 +535,14 @@ class JsonLdParts:
         """A part made as if it came first: what a worker can make without knowing the parts before it."""
         return JsonLdParts(self.compactor).part(triples)
 
-    def follow(self, standalone: bytes) -> bytes:
-        """A part made by `standalone`, written next: its first node takes the separator its place needs."""
+    def separator(self, standalone: bytes) -> bytes:
+        """What goes before a part made by `standalone`, written next: the separator its first node needs
+        ("\n  {...}" -> ",\n  {...}" after another node)."""
         if not standalone:
             return b""
-        placed = standalone if self.first else b"," + standalone     # "\n  {...}" -> ",\n  {...}"
+        before = b"" if self.first else b","
         self.first = False
-        return placed
+        return before
 
 
 def rdfxml(graph: Statements, prefixes: Mapping[str, str], first: str | None = None,

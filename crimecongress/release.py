@@ -5,7 +5,6 @@ graph and the graphs' compressed lines, never the whole dataset as objects.
 from __future__ import annotations
 
 import gc
-import gzip
 import hashlib
 import io
 import json
@@ -19,8 +18,8 @@ from typing import BinaryIO, Callable, Iterable, Iterator, Mapping, Sequence
 import pyoxigraph as ox
 
 from .corpus.catalogue import DocumentFacts
-from .export import (JsonLdParts, TurtleParts, gzipped, gzipped_lines, jsonld, merged_lines, ntriples,
-                     parse_ntriples, quad_lines, subject_chunks, turtle)
+from .export import (GzipPieces, JsonLdParts, TurtleParts, deflated, gzipped, gzipped_lines, jsonld,
+                     merged_lines, ntriples, parse_ntriples, quad_lines, subject_chunks, turtle)
 from .ids import Minter
 from .prefixes import load_context
 from .model import Document
@@ -61,16 +60,17 @@ class ReleasedFiles:
 
     @contextmanager
     def parts(self, path: str, *, compress: bool = False) -> Iterator[BinaryIO]:
-        """A file written part by part; with `compress`, gzipped at level 6 with no time stamp and no name,
-        so that the same parts give the same bytes (and the plain bytes are counted and hashed too)."""
+        """A file written part by part; with `compress`, gzipped (`_Packed`: each part deflated at level 6 on its
+        own, here or by a worker) with no time stamp and no name, so that the same parts give the same bytes (and
+        the plain bytes are counted and hashed too)."""
         digest = hashlib.sha256()
         with self.tree.open(path) as handle:
             counted = _Counting(handle, digest)
             if compress:
-                with gzip.GzipFile(filename="", mode="wb", compresslevel=6, fileobj=counted, mtime=0) as packed:
-                    plain = _Counting(packed, hashlib.sha256())
-                    yield plain
-                self.unpacked[path] = (plain.size, plain.digest.hexdigest())
+                packed = _Packed(counted)
+                yield packed
+                packed.pieces.close()
+                self.unpacked[path] = (packed.size, packed.digest.hexdigest())
             else:
                 yield counted
         self.sizes[path], self.digests[path] = counted.size, digest.hexdigest()
@@ -89,6 +89,22 @@ class _Counting:
 
     def flush(self) -> None:
         self.handle.flush()
+
+
+class _Packed:
+    """A gzipped file written a part at a time (`write`), or a part and its piece deflated elsewhere (`add`); it
+    hashes and counts the plain bytes."""
+
+    def __init__(self, out: BinaryIO):
+        self.pieces, self.digest, self.size = GzipPieces(out), hashlib.sha256(), 0
+
+    def write(self, plain: bytes) -> None:
+        self.add(plain, deflated(plain))
+
+    def add(self, plain: bytes, piece: bytes) -> None:
+        self.digest.update(plain)
+        self.size += len(plain)
+        self.pieces.add(plain, piece)
 
 
 class MemoryTree:
@@ -157,11 +173,22 @@ def _context(base: str) -> dict:
     return load_context(base)
 
 
-def serialised_part(chunk: bytes, base: str) -> tuple[bytes, bytes]:
-    """A chunk of the whole dataset's sorted N-Triples as a part of its Turtle and of its JSON-LD (made as if
-    first: `JsonLdParts.follow` places it): what each worker of `GraphWriter.write_whole` does."""
+@dataclass(frozen=True)
+class WholePart:
+    """A chunk of the whole dataset as each dump takes it: its plain bytes and their piece of gzip (`deflated`)."""
+    ntriples_piece: bytes        # the chunk itself is the N-Triples part
+    turtle: bytes
+    turtle_piece: bytes
+    jsonld: bytes                # made as if first: `JsonLdParts.separator` places it
+    jsonld_piece: bytes
+
+
+def serialised_part(chunk: bytes, base: str) -> WholePart:
+    """A chunk of the whole dataset's sorted N-Triples as a part of its N-Triples, Turtle and JSON-LD dumps, each
+    deflated: what each worker of `GraphWriter.write_whole` does."""
     triples = parse_ntriples(chunk)
-    return _turtle_parts(base).part(triples), _jsonld_parts(base).standalone(triples)
+    as_turtle, as_jsonld = _turtle_parts(base).part(triples), _jsonld_parts(base).standalone(triples)
+    return WholePart(deflated(chunk), as_turtle, deflated(as_turtle), as_jsonld, deflated(as_jsonld))
 
 
 @lru_cache(maxsize=4)
@@ -252,24 +279,33 @@ class GraphWriter:
                 chunks.append(chunk)
                 yield chunk, self.minter.base
 
-        # the Turtle and JSON-LD of each chunk are made over the cores; the merge and the compression stay here
+        # the Turtle and JSON-LD of each chunk are made, and every part deflated, over the cores; the merge stays
+        # here
         jobs = jobs_for(max(1, sum(d.triples for d in self.dumps) // 50_000))
         with self.files.parts("dataset.nt.gz", compress=True) as nt, \
                 self.files.parts("dataset.ttl.gz", compress=True) as ttl, \
                 self.files.parts("dataset.jsonld.gz", compress=True) as js:
             ttl.write(as_turtle.head())
             js.write(as_jsonld.head())
-            for turtle_part, jsonld_part in in_workers(serialised_part, tasks(), jobs):
+            for part in in_workers(serialised_part, tasks(), jobs):
                 chunk = chunks.popleft()
                 lines += chunk.count(b"\n")
-                nt.write(chunk)
-                ttl.write(turtle_part)
-                js.write(as_jsonld.follow(jsonld_part))
+                nt.add(chunk, part.ntriples_piece)
+                ttl.add(part.turtle, part.turtle_piece)
+                js.write(as_jsonld.separator(part.jsonld))
+                js.add(part.jsonld, part.jsonld_piece)
             ttl.write(as_turtle.tail())
             js.write(as_jsonld.tail())
-        with self.files.parts("dataset.nq.gz", compress=True) as nq:
+        quads: deque[bytes] = deque()
+
+        def runs() -> Iterator[tuple[bytes]]:
             for run in batched(quad_lines((d.name, d.lines()) for d in self.dumps), 20_000):
-                nq.write(b"".join(run))
+                quads.append(b"".join(run))
+                yield quads[-1],
+
+        with self.files.parts("dataset.nq.gz", compress=True) as nq:
+            for piece in in_workers(deflated, runs(), jobs):
+                nq.add(quads.popleft(), piece)
         self.files["context.jsonld"] = (json.dumps(self.context, indent=2, ensure_ascii=False) + "\n").encode()
         return lines
 

@@ -235,7 +235,62 @@ def test_json_ld_parts_made_apart_are_placed_as_the_parts_made_in_turn():
     context = load_context()
     in_turn, placed = export.JsonLdParts(context), export.JsonLdParts(context)
     made_in_turn = [in_turn.part(export.parse_ntriples(c)) for c in chunks]
-    made_apart = [placed.follow(placed.standalone(export.parse_ntriples(c))) for c in chunks]
+    apart = [placed.standalone(export.parse_ntriples(c)) for c in chunks]
+    made_apart = [placed.separator(part) + part for part in apart]
     assert made_apart == made_in_turn and in_turn.tail() == placed.tail()
     whole = placed.head() + b"".join(made_apart) + placed.tail()
     assert len(json.loads(whole)["@graph"]) == len({line.split(b" ", 1)[0] for line in data.splitlines()})
+
+
+def test_gzip_pieces_deflated_apart_read_back_as_one_file_by_every_reader(tmp_path):
+    """The whole-dataset dumps are gzipped a piece at a time, most pieces in worker processes: the pieces joined
+    are one gzip file that Python's gzip, the zlib stream the dumps' merge reads and the gzip command read whole,
+    and the same pieces give the same bytes."""
+    import io
+    import shutil
+    import zlib
+    plain = gzip.decompress((BUILD / "dataset.nt.gz").read_bytes())
+    pieces = [plain[:1], b"", plain[1:300_000], plain[300_000:]]
+
+    def packed() -> bytes:
+        out = io.BytesIO()
+        writer = export.GzipPieces(out)
+        writer.write(pieces[0])
+        for piece in pieces[1:]:
+            writer.add(piece, export.deflated(piece))
+        writer.close()
+        return out.getvalue()
+
+    data = packed()
+    assert data == packed() and data[:10] == export.GZIP_HEADER
+    assert gzip.decompress(data) == plain
+    assert b"".join(export.gzipped_lines(data)) == plain
+    if shutil.which("gzip"):
+        (tmp_path / "dump.nt.gz").write_bytes(data)
+        assert subprocess.run(["gzip", "-t", str(tmp_path / "dump.nt.gz")]).returncode == 0
+        assert subprocess.run(["gzip", "-dc", str(tmp_path / "dump.nt.gz")], capture_output=True).stdout == plain
+    # one piece is not much larger than the stream gzip makes of it whole
+    assert len(data) < 1.01 * len(zlib.compress(plain, 6))
+
+
+def test_the_whole_dataset_dumps_are_the_same_bytes_made_here_or_over_workers(monkeypatch):
+    """write_whole deflates every part in its worker processes; with none (CRIMECONGRESS_JOBS=1) the same parts
+    are deflated here, and the files are the same bytes: the committed ones."""
+    from crimecongress.ids import Minter
+    from crimecongress.release import GraphDump, GraphWriter, MemoryTree, ReleasedFiles
+    by_graph: dict[str, list[bytes]] = {}
+    for line in gzip.decompress((BUILD / "dataset.nq.gz").read_bytes()).splitlines(keepends=True):
+        body, graph = line[:-3].rsplit(b" ", 1)
+        by_graph.setdefault(graph[1:-1].decode(), []).append(body + b" .\n")
+    made = {}
+    for jobs in ("1", "2"):
+        monkeypatch.setenv("CRIMECONGRESS_JOBS", jobs)
+        files = ReleasedFiles(MemoryTree())
+        writer = GraphWriter(Minter(), files)
+        writer.dumps = [GraphDump(name, export.gzipped(b"".join(sorted(lines))), len(lines))
+                        for name, lines in by_graph.items()]
+        writer.write_whole()
+        made[jobs] = files.tree.files
+    assert made["1"] == made["2"]
+    for name in ("dataset.nt.gz", "dataset.ttl.gz", "dataset.jsonld.gz", "dataset.nq.gz"):
+        assert made["2"][name] == (BUILD / name).read_bytes(), name

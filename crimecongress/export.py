@@ -496,10 +496,12 @@ def inline_context(context: dict) -> str:
     return json.dumps(context, ensure_ascii=False, sort_keys=True, indent=1).replace("\n", "\n ")
 
 
-def jsonld(graph: Statements, context: dict | Compactor) -> bytes:
+def jsonld(graph: Statements, context: dict | Compactor, *, in_order: bool = False) -> bytes:
     """Compact JSON-LD: {"@context": {the context, inline}, "@graph": [nodes sorted by id, IRIs first]}.
-    `context` is the context document, or a Compactor made from it (kept by a caller that writes often)."""
-    triples = sorted(graph, key=lambda t: (type(t.subject) is ox.BlankNode, t.subject.value))
+    `context` is the context document, or a Compactor made from it (kept by a caller that writes often).
+    `in_order`: the statements are in the writers' order already (`ordered`), which puts their subjects in that
+    order, and are not sorted again."""
+    triples = graph if in_order else sorted(graph, key=lambda t: (type(t.subject) is ox.BlankNode, t.subject.value))
     parts = JsonLdParts(context)
     return parts.head() + parts.part(triples) + parts.tail()
 
@@ -563,7 +565,7 @@ def serialise(fmt: str, triples: Sequence[ox.Triple], prefixes: Mapping[str, str
     if fmt == "nt":
         return ntriples(triples)
     if fmt == "jsonld":
-        return jsonld(triples, compactor)
+        return jsonld(triples, compactor, in_order=in_order and first is None)
     if fmt == "rdf":
         return rdfxml(triples, prefixes, first, in_order)
     raise ValueError(f"unknown RDF format {fmt!r}")

@@ -19,7 +19,7 @@ import pyoxigraph as ox
 
 from .corpus.catalogue import DocumentFacts
 from .export import (GzipPieces, JsonLdParts, TurtleParts, deflated, gzipped, gzipped_lines, jsonld,
-                     merged_lines, ntriples, parse_ntriples, quad_lines, subject_chunks, turtle)
+                     merged_lines, ntriples, ordered, parse_ntriples, quad_lines, subject_chunks, turtle)
 from .ids import Minter
 from .prefixes import load_context
 from .model import Document
@@ -148,10 +148,11 @@ def graph_files(minter: Minter, context: dict, name: str, triples: Sequence[ox.T
     compressed = gzipped(lines)
     files: dict[str, bytes] = {}
     if stem is not None:
-        files[f"{stem}.ttl"] = turtle(triples, minter.base)
+        in_order = ordered(triples)         # sorted once, for the Turtle and the JSON-LD
+        files[f"{stem}.ttl"] = turtle(in_order, minter.base, in_order=True)
         if full:
             files[f"{stem}.nt.gz"] = compressed
-            files[f"{stem}.jsonld"] = jsonld(triples, context)
+            files[f"{stem}.jsonld"] = jsonld(in_order, context, in_order=True)
     return WrittenGraph(files, GraphDump(minter.graph(name), compressed, lines.count(b"\n")))
 
 

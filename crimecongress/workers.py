@@ -25,6 +25,7 @@ _PACKAGE_ROOT = str(Path(__file__).resolve().parents[1])
 
 
 JOBS_VARIABLE = "CRIMECONGRESS_JOBS"    # how many workers a stage may use (default: one per core)
+POLL_SECONDS = 0.5      # how often a wait looks again, should a wake-up be missed: never what a result waits for
 
 
 def jobs_for(tasks: int, jobs: int | None = None) -> int:
@@ -50,6 +51,7 @@ def in_workers(function: Callable, tasks: Iterable[tuple], jobs: int) -> Iterato
     changed = threading.Condition()
     stop = threading.Event()          # the caller stopped reading (or was interrupted): take no more tasks
     failed: list[BaseException] = []
+    gone = [0]                        # workers whose thread has ended
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [_PACKAGE_ROOT, os.environ.get("PYTHONPATH")]))}
     call = (function.__module__, function.__qualname__)
 
@@ -63,7 +65,7 @@ def in_workers(function: Callable, tasks: Iterable[tuple], jobs: int) -> Iterato
             while not stop.is_set():
                 with changed:
                     while len(done) >= 2 * jobs and not stop.is_set():   # the caller is behind: wait for it
-                        changed.wait(0.5)
+                        changed.wait(POLL_SECONDS)
                     index, task = next(pending, (None, None))
                 if index is None:
                     return
@@ -81,6 +83,9 @@ def in_workers(function: Callable, tasks: Iterable[tuple], jobs: int) -> Iterato
                 changed.notify_all()
         finally:
             _close(worker)
+            with changed:
+                gone[0] += 1
+                changed.notify_all()         # the caller, waiting for a result past the last, sees every one gone
 
     threads = [threading.Thread(target=work, daemon=True) for _ in range(jobs)]
     for thread in threads:
@@ -89,8 +94,8 @@ def in_workers(function: Callable, tasks: Iterable[tuple], jobs: int) -> Iterato
         index = 0
         while True:
             with changed:
-                while index not in done and not failed and any(t.is_alive() for t in threads):
-                    changed.wait(0.5)
+                while index not in done and not failed and gone[0] < len(threads):
+                    changed.wait(POLL_SECONDS)
                 if failed:
                     raise failed[0]
                 if index not in done:

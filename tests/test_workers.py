@@ -62,3 +62,15 @@ def test_a_worker_whose_caller_is_gone_stops_without_a_word():
     worker.stdout.close()                     # the caller goes away while the task runs
     _, errors = worker.communicate(timeout=30)
     assert worker.returncode == 0 and errors == b""
+
+
+def test_the_results_end_as_soon_as_the_last_is_in(monkeypatch):
+    """The caller learns that every task is done when the last worker's thread ends, not at its next look at
+    them: a look once a minute never makes a call of a few milliseconds wait for it (each call of a build's
+    stages used to end up to half a second late)."""
+    import time
+    monkeypatch.setattr(workers, "POLL_SECONDS", 60)
+    for _ in range(3):
+        started = time.monotonic()
+        assert list(in_workers(operator.mul, ((n, n) for n in range(10)), 2)) == [n * n for n in range(10)]
+        assert time.monotonic() - started < 30

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import pickle
 import time
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -178,10 +179,7 @@ def _release(minter: Minter, progress: Progress, files: ReleasedFiles, *, check_
     vocabulary = load_vocabulary(MAPPINGS_DIR)
     footnotes = identify_footnotes(corpus, vocabulary, minter)
     tags = steps.run("tagging themes, instruments and actors", lambda: tag_corpus(corpus, vocabulary, minter))
-    linked = steps.run("linking SDG targets and lineage",
-                       lambda: link_corpus(corpus, tags, vocabulary, minter, ahead=ahead))
-    files["ontology.ttl"] = _ontology_text(minter).encode("utf-8")
-    writer = GraphWriter(minter, files)
+    writer, documents = GraphWriter(minter, files), GraphWriter(minter, files)
 
     def emit_and_write() -> None:
         writer.graph("ontology", _ontology_graph(minter), None)
@@ -189,28 +187,38 @@ def _release(minter: Minter, progress: Progress, files: ReleasedFiles, *, check_
         writer.graph("authorities", authorities_graph(vocabulary, minter), "authorities")
         for name, graph in linked.graphs:
             writer.graph(name, graph, name)
-        writer.documents(corpus.documents, catalogue.facts, footnotes, tags)
+        emitting.result()
+        writer.dumps.extend(documents.dumps)         # in the order of a build that writes them one by one
 
-    with long_lived_frozen():
-        steps.run("emitting RDF and writing each graph", emit_and_write)
-        report = steps.run("validating with the SHACL shapes", lambda: _validated(writer, minter))
-        if not report.conforms:
-            raise InvalidDocument(f"the dataset does not conform to the shapes:\n{format_text(report)}",
-                                  hint="fix the source or the mapping named above; nothing was written")
-        if check_owl:
-            from .reasoning import check_consistency_ntriples
-            steps.run("checking OWL consistency (HermiT)",
-                      lambda: check_consistency_ntriples(b"".join(writer.whole())))
-        total = steps.run("writing the whole-dataset Turtle, N-Triples, JSON-LD and N-Quads", writer.write_whole)
-        files.update(validation_files(report))
-        files.update(steps.run("drawing the figures", lambda: figures(corpus, tags, linked.sdg_links,
-                                                                       vocabulary=vocabulary,
-                                                                       catalogue=linked.catalogue)))
-        counts = Counts(total, tuple((d.name, d.triples) for d in writer.dumps),
-                        writer.count_statements("sdg-links", minter.term("sdgTarget")))
-        files["void.ttl"] = turtle(describe(minter, counts, files, load_record(MAPPINGS_DIR), vocabulary),
-                                   minter.base)
-        files["MANIFEST.sha256"] = "".join(f"{files.digests[p]}  {p}\n" for p in sorted(files.digests)).encode()
+    # the documents' graphs need only the tags: they are emitted (over the cores, written as they come) while the
+    # links are made; leaving the executor waits for them whatever happens, so nothing writes into a build given up
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="documents") as beside:
+        emitting = beside.submit(documents.documents, corpus.documents, catalogue.facts, footnotes, tags)
+        linked = steps.run("linking SDG targets and lineage",
+                           lambda: link_corpus(corpus, tags, vocabulary, minter, ahead=ahead))
+        files["ontology.ttl"] = _ontology_text(minter).encode("utf-8")
+        with long_lived_frozen():
+            steps.run("emitting RDF and writing each graph", emit_and_write)
+            report = steps.run("validating with the SHACL shapes", lambda: _validated(writer, minter))
+            if not report.conforms:
+                raise InvalidDocument(f"the dataset does not conform to the shapes:\n{format_text(report)}",
+                                      hint="fix the source or the mapping named above; nothing was written")
+            if check_owl:
+                from .reasoning import check_consistency_ntriples
+                steps.run("checking OWL consistency (HermiT)",
+                          lambda: check_consistency_ntriples(b"".join(writer.whole())))
+            total = steps.run("writing the whole-dataset Turtle, N-Triples, JSON-LD and N-Quads",
+                              writer.write_whole)
+            files.update(validation_files(report))
+            files.update(steps.run("drawing the figures", lambda: figures(corpus, tags, linked.sdg_links,
+                                                                           vocabulary=vocabulary,
+                                                                           catalogue=linked.catalogue)))
+            counts = Counts(total, tuple((d.name, d.triples) for d in writer.dumps),
+                            writer.count_statements("sdg-links", minter.term("sdgTarget")))
+            files["void.ttl"] = turtle(describe(minter, counts, files, load_record(MAPPINGS_DIR), vocabulary),
+                                       minter.base)
+            files["MANIFEST.sha256"] = "".join(f"{files.digests[p]}  {p}\n"
+                                               for p in sorted(files.digests)).encode()
     return total, steps.timings
 
 

@@ -13,6 +13,7 @@ import functools
 import os
 import re
 import sys
+import threading
 from contextlib import contextmanager
 from pathlib import Path
 from typing import BinaryIO, Callable, Iterable, Iterator
@@ -38,17 +39,19 @@ def write_atomic(path: Path, data: bytes) -> None:
 
 
 class TreeWriter:
-    """Files written into a staging directory as they come (see `atomic_tree`)."""
+    """Files written into a staging directory as they come (see `atomic_tree`), from one thread or several."""
 
     def __init__(self, staging: Path):
         self.staging, self.count, self._made = staging, 0, set()
+        self._lock = threading.Lock()       # the build writes its documents' files beside its other work
 
     def _target(self, relative: str) -> Path:
         target = self.staging / relative
-        if target.parent not in self._made:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            self._made.add(target.parent)
-        self.count += 1
+        with self._lock:
+            if target.parent not in self._made:
+                target.parent.mkdir(parents=True, exist_ok=True)
+                self._made.add(target.parent)
+            self.count += 1
         return target
 
     def write(self, relative: str, data: bytes) -> None:

@@ -12,12 +12,13 @@ Cached or not, the files are the same bytes.
 from __future__ import annotations
 
 import pickle
+import threading
 import time
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Iterator
 
 import pyoxigraph as ox
 
@@ -191,9 +192,9 @@ def _release(minter: Minter, progress: Progress, files: ReleasedFiles, *, check_
         writer.dumps.extend(documents.dumps)         # in the order of a build that writes them one by one
 
     # the documents' graphs need only the tags: they are emitted (over the cores, written as they come) while the
-    # links are made; leaving the executor waits for them whatever happens, so nothing writes into a build given up
-    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="documents") as beside:
-        emitting = beside.submit(documents.documents, corpus.documents, catalogue.facts, footnotes, tags)
+    # links are made
+    with _beside(lambda stop: documents.documents(corpus.documents, catalogue.facts, footnotes, tags,
+                                                  stop=stop)) as emitting:
         linked = steps.run("linking SDG targets and lineage",
                            lambda: link_corpus(corpus, tags, vocabulary, minter, ahead=ahead))
         files["ontology.ttl"] = _ontology_text(minter).encode("utf-8")
@@ -220,6 +221,21 @@ def _release(minter: Minter, progress: Progress, files: ReleasedFiles, *, check_
             files["MANIFEST.sha256"] = "".join(f"{files.digests[p]}  {p}\n"
                                                for p in sorted(files.digests)).encode()
     return total, steps.timings
+
+
+@contextmanager
+def _beside(work: Callable[[threading.Event], None]) -> Iterator[Future]:
+    """`work(stop)` on a thread of its own while the block runs; the future's `result()` waits for it and raises its
+    error. When the block fails (or is interrupted), `stop` is set, and the block is left only once the thread has
+    ended: nothing it does outlives the build it served."""
+    stop = threading.Event()
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="beside") as executor:
+        future = executor.submit(work, stop)
+        try:
+            yield future
+        except BaseException:
+            stop.set()
+            raise
 
 
 def _validated(writer: GraphWriter, minter: Minter):

@@ -8,6 +8,7 @@ import gc
 import hashlib
 import io
 import json
+import threading
 from collections import deque
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -229,10 +230,11 @@ class GraphWriter:
 
     def documents(self, documents: Sequence[Document], facts: Callable[[str], DocumentFacts],
                   footnotes: Mapping[str, tuple[str, ...]] | None, tags: Sequence[Tag], *,
-                  jobs: int | None = None) -> None:
+                  jobs: int | None = None, stop: threading.Event | None = None) -> None:
         """Each document's graph, with its tags, written and dropped in turn; then the "sources" graph. The
         documents are emitted and serialised over `jobs` worker processes (default: one per core; see
         crimecongress.workers) and written here in their order, so the files are the same bytes however many.
+        Once `stop` is set (the build that runs this beside its other work failed), no more is written.
 
         A source file holds several documents (the compendium holds five), so its description (type, file name,
         sha256) goes into the "sources" graph once instead of into each document's graph: in the union of the
@@ -246,6 +248,8 @@ class GraphWriter:
                   tuple(document_tags.get(document.slug, ())), source_files) for document in documents)
         described: set[ox.Triple] = set()
         for written, about_sources in in_workers(document_files, tasks, jobs_for(len(documents), jobs)):
+            if stop is not None and stop.is_set():
+                return
             described.update(about_sources)
             self._keep(written)
         self.graph("sources", list(described), "sources")

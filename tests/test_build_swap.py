@@ -418,3 +418,25 @@ def test_sigterm_while_the_site_is_written_leaves_the_old_site_and_no_staging(tm
     assert process.returncode == 2
     assert rest.strip().splitlines()[-1] == "interrupted" and "Traceback" not in rest, rest
     assert tree(out) == old and siblings(out) == []
+
+
+def test_a_build_whose_linking_fails_stops_writing_its_documents_before_it_returns(monkeypatch):
+    """The documents' graphs are written on a thread while the links are made. When the links fail, the build
+    reports their error, stops that thread after the document at hand, and writes nothing once it has returned."""
+    import crimecongress.linking as linking
+    from crimecongress.build import release
+    from crimecongress.errors import InputError
+    from crimecongress.ids import Minter
+    from crimecongress.release import MemoryTree, ReleasedFiles
+
+    def no_links(*args, **kwargs):
+        raise InputError("no links today")
+    monkeypatch.setattr(linking, "embed_ahead", lambda corpus: None)
+    monkeypatch.setattr(linking, "link_corpus", no_links)
+    staged = MemoryTree()
+    with pytest.raises(InputError, match="no links today"):
+        release(Minter(), lambda message: None, ReleasedFiles(staged), check_owl=False)
+    written = dict(staged.files)
+    time.sleep(1)
+    assert staged.files == written
+    assert len([path for path in written if path.endswith(".jsonld")]) < 3      # of 14 documents

@@ -1,7 +1,8 @@
 """`crimecongress build`: every released file, from the sources, in one deterministic run.
 
-parse -> tag -> link -> emit and write each graph -> validate (SHACL) -> check (OWL consistency) -> write the
-whole-dataset dumps -> write build/ atomically.
+parse -> tag -> link (the documents' graphs emitted and written meanwhile) -> emit and write the other graphs ->
+write the whole-dataset dumps (validating with SHACL meanwhile) -> check (OWL consistency) -> figures, VoID ->
+write build/ atomically.
 
 With a cache (`crimecongress.cache`, on unless --no-cache), a build whose inputs are all unchanged -- the sources,
 mappings, ontology, shapes, the package's code, the embedding model, the Python and library versions, the base
@@ -172,7 +173,7 @@ def _release(minter: Minter, progress: Progress, files: ReleasedFiles, *, check_
     from .tagging import identify_footnotes, tag_corpus
     from .vocab import load_vocabulary
 
-    # parse, tag, link, emit, validate, HermiT (when checked), whole dataset, figures
+    # parse, tag, link, emit, whole dataset and validation, HermiT (when checked), figures
     steps = _Steps(8 if check_owl else 7, progress)
     catalogue = load_catalogue(sources / CATALOGUE_FILE)
     corpus = steps.run("parsing the sources", lambda: load_corpus(sources, minter=minter))
@@ -200,7 +201,12 @@ def _release(minter: Minter, progress: Progress, files: ReleasedFiles, *, check_
         files["ontology.ttl"] = _ontology_text(minter).encode("utf-8")
         with long_lived_frozen():
             steps.run("emitting RDF and writing each graph", emit_and_write)
-            report = steps.run("validating with the SHACL shapes", lambda: _validated(writer, minter))
+            # the SHACL checks run on a thread while the whole-dataset files are written: a dataset that fails
+            # them is still published nowhere, since every file goes to the build's staging
+            with _beside(lambda stop: _validated(writer, minter)) as validating:
+                total = steps.run("writing the whole-dataset Turtle, N-Triples, JSON-LD and N-Quads",
+                                  writer.write_whole)
+                report = steps.run("validating with the SHACL shapes", validating.result)
             if not report.conforms:
                 raise InvalidDocument(f"the dataset does not conform to the shapes:\n{format_text(report)}",
                                       hint="fix the source or the mapping named above; nothing was written")
@@ -208,8 +214,6 @@ def _release(minter: Minter, progress: Progress, files: ReleasedFiles, *, check_
                 from .reasoning import check_consistency_ntriples
                 steps.run("checking OWL consistency (HermiT)",
                           lambda: check_consistency_ntriples(b"".join(writer.whole())))
-            total = steps.run("writing the whole-dataset Turtle, N-Triples, JSON-LD and N-Quads",
-                              writer.write_whole)
             files.update(validation_files(report))
             files.update(steps.run("drawing the figures", lambda: figures(corpus, tags, linked.sdg_links,
                                                                            vocabulary=vocabulary,

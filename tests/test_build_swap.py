@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from crimecongress import fileio
-from crimecongress.errors import CrimeCongressError
+from crimecongress.errors import CrimeCongressError, InvalidDocument
 from crimecongress.fileio import atomic_tree, check_out_dir, exchange, remove_leftovers
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -440,3 +440,19 @@ def test_a_build_whose_linking_fails_stops_writing_its_documents_before_it_retur
     time.sleep(1)
     assert staged.files == written
     assert len([path for path in written if path.endswith(".jsonld")]) < 3      # of 14 documents
+
+
+def test_a_dataset_that_fails_its_shapes_publishes_nothing_though_its_dumps_were_written_meanwhile(tmp_path,
+                                                                                                    monkeypatch):
+    """The SHACL checks run while the whole-dataset files are written; a violation still fails the build with
+    the finding named, and leaves the earlier build as it was, with no staging behind."""
+    from crimecongress import build as build_module
+    from crimecongress.ids import Minter
+    from crimecongress.validation.report import Finding, Report
+    out = tmp_path / "build"
+    old = old_tree(out)
+    planted = Finding("https://w3id.org/crime-congress/doc/x", "PlantedRule", "Violation", "a planted violation")
+    monkeypatch.setattr(build_module, "_validated", lambda writer, minter: Report((planted,)))
+    with pytest.raises(InvalidDocument, match="a planted violation"):
+        build_module.build(out, Minter(), lambda message: None, check_owl=False, use_cache=False)
+    assert tree(out) == old and siblings(out) == []

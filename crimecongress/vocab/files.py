@@ -90,7 +90,8 @@ def read_mapping(path: Path) -> MappingFile:
     except (OSError, UnicodeDecodeError) as exc:
         raise InputError(f"cannot read the mapping file: {exc}", file=display(path)) from None
     try:
-        loader = yaml.SafeLoader(text)
+        # libyaml's loader when PyYAML has it (some ten times faster): the same nodes, with the same line marks
+        loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)(text)
         try:
             node = loader.get_single_node()
             data = loader.construct_document(node) if node is not None else None

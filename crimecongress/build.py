@@ -203,7 +203,7 @@ def _release(minter: Minter, progress: Progress, files: ReleasedFiles, *, check_
             steps.run("emitting RDF and writing each graph", emit_and_write)
             # the SHACL checks run on a thread while the whole-dataset files are written: a dataset that fails
             # them is still published nowhere, since every file goes to the build's staging
-            with _beside(lambda stop: _validated(writer, minter)) as validating:
+            with _beside(lambda stop: _validated(writer, minter, stop)) as validating:
                 total = steps.run("writing the whole-dataset Turtle, N-Triples, JSON-LD and N-Quads",
                                   writer.write_whole)
                 report = steps.run("validating with the SHACL shapes", validating.result)
@@ -242,10 +242,10 @@ def _beside(work: Callable[[threading.Event], None]) -> Iterator[Future]:
             raise
 
 
-def _validated(writer: GraphWriter, minter: Minter):
+def _validated(writer: GraphWriter, minter: Minter, stop: threading.Event | None = None):
     """The SHACL report on the dataset (`GraphWriter.validate`: a batch of documents at a time, so that a large
     corpus need not fit in one in-memory store), from the cache when the shapes, the ontology and the data are
-    unchanged."""
+    unchanged. Once `stop` is set, it ends at the next batch (workers.Stopped)."""
     from .validation.shapes import ONTOLOGY_FILE as VALIDATION_ONTOLOGY, SHAPES_DIR
     # keyed by the graphs' dumps as written (deterministic bytes): the same data gives the same key without
     # merging and unpacking them first
@@ -253,7 +253,7 @@ def _validated(writer: GraphWriter, minter: Minter):
         "shacl", lambda: cache.key("shacl", minter.base,
                                    cache.tree_key(SHAPES_DIR, VALIDATION_ONTOLOGY, Path(__file__).parent),
                                    cache.environment_key(), *(d.ntriples_gz for d in writer.dumps)),
-        writer.validate)
+        lambda: writer.validate(stop))
 
 
 def release_files(minter: Minter, progress: Progress, *, check_owl: bool = True,

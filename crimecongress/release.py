@@ -234,22 +234,22 @@ class GraphWriter:
         """Each document's graph, with its tags, written and dropped in turn; then the "sources" graph. The
         documents are emitted and serialised over `jobs` worker processes (default: one per core; see
         crimecongress.workers) and written here in their order, so the files are the same bytes however many.
-        Once `stop` is set (the build that runs this beside its other work failed), no more is written.
+        Once `stop` is set (the build that runs this beside its other work failed), no more is written
+        (workers.Stopped).
 
         A source file holds several documents (the compendium holds five), so its description (type, file name,
         sha256) goes into the "sources" graph once instead of into each document's graph: in the union of the
         graphs every statement then comes once, and COUNT(*) over it is the dataset's number of triples."""
         from .rdf.tags import tags_by_document
-        from .workers import in_workers, jobs_for
+        from .workers import in_workers, jobs_for, until
         document_tags = tags_by_document(tags, {unit.iri: d.slug for d in documents for unit in d.units})
         source_files = frozenset(ox.NamedNode(self.minter.source_file(m.file))
                                  for d in documents for m in d.manifestations)
         tasks = ((document, facts(document.slug), self.minter.base, _footnotes_of(document, footnotes),
                   tuple(document_tags.get(document.slug, ())), source_files) for document in documents)
         described: set[ox.Triple] = set()
-        for written, about_sources in in_workers(document_files, tasks, jobs_for(len(documents), jobs)):
-            if stop is not None and stop.is_set():
-                return
+        emitted = in_workers(document_files, tasks, jobs_for(len(documents), jobs))
+        for written, about_sources in until(stop, emitted):
             described.update(about_sources)
             self._keep(written)
         self.graph("sources", list(described), "sources")
@@ -265,11 +265,13 @@ class GraphWriter:
         two graphs once), read from the graphs' dumps as it goes."""
         return subject_chunks(merged_lines(d.lines() for d in self.dumps))
 
-    def validate(self) -> Report:
+    def validate(self, stop: threading.Event | None = None) -> Report:
         """The fast engine's SHACL report on the whole dataset, read from the dumps: a batch of documents at a
-        time once it outgrows one batch (crimecongress.validation.batches), else whole."""
+        time once it outgrows one batch (crimecongress.validation.batches), else whole. Once `stop` is set, it
+        ends (workers.Stopped) at the next chunk or batch."""
         from .validation.batches import validate_in_batches
-        return validate_in_batches(self.whole(), self.minter, at_most=sum(d.triples for d in self.dumps))
+        return validate_in_batches(self.whole(), self.minter, at_most=sum(d.triples for d in self.dumps),
+                                   stop=stop)
 
     def write_whole(self) -> int:
         """dataset.nt.gz, .ttl.gz, .jsonld.gz and .nq.gz, written a part at a time in one pass over the merged

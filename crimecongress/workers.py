@@ -17,11 +17,12 @@ import subprocess
 import sys
 import threading
 from pathlib import Path
-from typing import BinaryIO, Callable, Iterable, Iterator
+from typing import BinaryIO, Callable, Iterable, Iterator, TypeVar
 
 from .errors import CrimeCongressError
 
 _PACKAGE_ROOT = str(Path(__file__).resolve().parents[1])
+T = TypeVar("T")
 
 
 JOBS_VARIABLE = "CRIMECONGRESS_JOBS"    # how many workers a stage may use (default: one per core)
@@ -106,6 +107,19 @@ def in_workers(function: Callable, tasks: Iterable[tuple], jobs: int) -> Iterato
             index += 1
     finally:
         stop.set()
+
+
+class Stopped(Exception):
+    """The work was told to stop (its caller failed, or was interrupted): what it would have made is not wanted."""
+
+
+def until(stop: threading.Event | None, items: Iterable[T]) -> Iterator[T]:
+    """The items, until `stop` is set: then Stopped, so that work running beside a caller that failed ends at its
+    next item instead of running to its end."""
+    for item in items:
+        if stop is not None and stop.is_set():
+            raise Stopped()
+        yield item
 
 
 _NOTHING = object()

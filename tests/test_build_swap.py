@@ -452,7 +452,7 @@ def test_a_dataset_that_fails_its_shapes_publishes_nothing_though_its_dumps_were
     out = tmp_path / "build"
     old = old_tree(out)
     planted = Finding("https://w3id.org/crime-congress/doc/x", "PlantedRule", "Violation", "a planted violation")
-    monkeypatch.setattr(build_module, "_validated", lambda writer, minter: Report((planted,)))
+    monkeypatch.setattr(build_module, "_validated", lambda writer, minter, stop: Report((planted,)))
     with pytest.raises(InvalidDocument, match="a planted violation"):
         build_module.build(out, Minter(), lambda message: None, check_owl=False, use_cache=False)
     assert tree(out) == old and siblings(out) == []

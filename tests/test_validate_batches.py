@@ -139,3 +139,23 @@ def test_every_rules_fixture_gives_the_whole_report(fixture):
     assert expected.findings, fixture
     assert validate_in_batches([data], MINTER, budget=1, jobs=1).findings == expected.findings
 
+
+
+def test_validation_told_to_stop_ends_at_its_next_batch(dataset):
+    """The build validates beside its other work; when that work fails, the validation is told to stop and ends at
+    its next chunk or batch (workers.Stopped) instead of running through every batch."""
+    import threading
+
+    from crimecongress.workers import Stopped
+    stop = threading.Event()
+    lines_read = []
+
+    def chunks():
+        for n, line in enumerate(dataset):
+            if n == 1000:
+                stop.set()                    # the caller failed while the dataset was being read
+            lines_read.append(n)
+            yield line
+    with pytest.raises(Stopped):
+        validate_in_batches(chunks(), MINTER, budget=50_000, jobs=1, stop=stop)
+    assert len(lines_read) < 1010

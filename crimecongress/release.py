@@ -61,16 +61,16 @@ class ReleasedFiles:
 
     @contextmanager
     def parts(self, path: str, *, compress: bool = False) -> Iterator[BinaryIO]:
-        """A file written part by part; with `compress`, gzipped (`_Packed`: each part deflated at level 6 on its
+        """A file written part by part; with `compress`, gzipped (`GzipPieces`: each part deflated at level 6 on its
         own, here or by a worker) with no time stamp and no name, so that the same parts give the same bytes (and
         the plain bytes are counted and hashed too)."""
         digest = hashlib.sha256()
         with self.tree.open(path) as handle:
             counted = _Counting(handle, digest)
             if compress:
-                packed = _Packed(counted)
+                packed = GzipPieces(counted)
                 yield packed
-                packed.pieces.close()
+                packed.close()
                 self.unpacked[path] = (packed.size, packed.digest.hexdigest())
             else:
                 yield counted
@@ -90,22 +90,6 @@ class _Counting:
 
     def flush(self) -> None:
         self.handle.flush()
-
-
-class _Packed:
-    """A gzipped file written a part at a time (`write`), or a part and its piece deflated elsewhere (`add`); it
-    hashes and counts the plain bytes."""
-
-    def __init__(self, out: BinaryIO):
-        self.pieces, self.digest, self.size = GzipPieces(out), hashlib.sha256(), 0
-
-    def write(self, plain: bytes) -> None:
-        self.add(plain, deflated(plain))
-
-    def add(self, plain: bytes, piece: bytes) -> None:
-        self.digest.update(plain)
-        self.size += len(plain)
-        self.pieces.add(plain, piece)
 
 
 class MemoryTree:

@@ -9,7 +9,6 @@ import hashlib
 import io
 import json
 import threading
-from collections import deque
 from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import lru_cache
@@ -260,26 +259,19 @@ class GraphWriter:
     def write_whole(self) -> int:
         """dataset.nt.gz, .ttl.gz, .jsonld.gz and .nq.gz, written a part at a time in one pass over the merged
         graphs; returns the number of triples. Gzipped: a plain dump of every text would outgrow a git host."""
-        from .workers import in_workers, jobs_for
+        from .workers import jobs_for, with_results
         as_turtle, as_jsonld = TurtleParts(self.minter.base), JsonLdParts(self.context)
         lines = 0
-        chunks: deque[bytes] = deque()      # handed to the workers, waiting for their parts to be written
-
-        def tasks() -> Iterator[tuple[bytes, str]]:
-            for chunk in self.whole():
-                chunks.append(chunk)
-                yield chunk, self.minter.base
-
         # the Turtle and JSON-LD of each chunk are made, and every part deflated, over the cores; the merge stays
         # here
         jobs = jobs_for(max(1, sum(d.triples for d in self.dumps) // 50_000))
+        chunks = ((chunk, self.minter.base) for chunk in self.whole())
         with self.files.parts("dataset.nt.gz", compress=True) as nt, \
                 self.files.parts("dataset.ttl.gz", compress=True) as ttl, \
                 self.files.parts("dataset.jsonld.gz", compress=True) as js:
             ttl.write(as_turtle.head())
             js.write(as_jsonld.head())
-            for part in in_workers(serialised_part, tasks(), jobs):
-                chunk = chunks.popleft()
+            for (chunk, _), part in with_results(serialised_part, chunks, jobs):
                 lines += chunk.count(b"\n")
                 nt.add(chunk, part.ntriples_piece)
                 ttl.add(part.turtle, part.turtle_piece)
@@ -287,16 +279,10 @@ class GraphWriter:
                 js.add(part.jsonld, part.jsonld_piece)
             ttl.write(as_turtle.tail())
             js.write(as_jsonld.tail())
-        quads: deque[bytes] = deque()
-
-        def runs() -> Iterator[tuple[bytes]]:
-            for run in batched(quad_lines((d.name, d.lines()) for d in self.dumps), 20_000):
-                quads.append(b"".join(run))
-                yield quads[-1],
-
+        runs = ((b"".join(run),) for run in batched(quad_lines((d.name, d.lines()) for d in self.dumps), 20_000))
         with self.files.parts("dataset.nq.gz", compress=True) as nq:
-            for piece in in_workers(deflated, runs(), jobs):
-                nq.add(quads.popleft(), piece)
+            for (run,), piece in with_results(deflated, runs, jobs):
+                nq.add(run, piece)
         self.files["context.jsonld"] = (json.dumps(self.context, indent=2, ensure_ascii=False) + "\n").encode()
         return lines
 

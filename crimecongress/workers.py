@@ -16,6 +16,7 @@ import pickle
 import subprocess
 import sys
 import threading
+from collections import deque
 from pathlib import Path
 from typing import BinaryIO, Callable, Iterable, Iterator, TypeVar
 
@@ -107,6 +108,19 @@ def in_workers(function: Callable, tasks: Iterable[tuple], jobs: int) -> Iterato
             index += 1
     finally:
         stop.set()
+
+
+def with_results(function: Callable, tasks: Iterable[tuple], jobs: int) -> Iterator[tuple[tuple, object]]:
+    """(task, function(*task)) for every task, in the tasks' order (`in_workers`): a task waits here for its
+    result, for a caller that needs both (the whole-dataset dumps write a chunk beside what a worker made of it)."""
+    waiting: deque[tuple] = deque()
+
+    def handed() -> Iterator[tuple]:
+        for task in tasks:
+            waiting.append(task)
+            yield task
+    for result in in_workers(function, handed(), jobs):
+        yield waiting.popleft(), result
 
 
 class Stopped(Exception):

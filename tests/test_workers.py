@@ -74,3 +74,9 @@ def test_the_results_end_as_soon_as_the_last_is_in(monkeypatch):
         started = time.monotonic()
         assert list(in_workers(operator.mul, ((n, n) for n in range(10)), 2)) == [n * n for n in range(10)]
         assert time.monotonic() - started < 30
+
+
+def test_each_task_comes_back_with_its_result():
+    tasks = [(n, n + 1) for n in range(30)]
+    assert list(workers.with_results(operator.mul, iter(tasks), 2)) == [(t, t[0] * t[1]) for t in tasks]
+    assert list(workers.with_results(operator.mul, iter(tasks), 1)) == [(t, t[0] * t[1]) for t in tasks]

@@ -61,3 +61,51 @@ def test_markup_is_printed_as_it_is_and_everything_else_escaped_once():
 def test_a_template_cannot_turn_escaping_off():
     with pytest.raises(TemplateAssertionError, match="escape everything"):
         TEMPLATES.from_string("{% autoescape false %}{{ x }}{% endautoescape %}")
+
+
+def _fresh(sources: dict[str, str], directory):
+    """The templates as a new server process meets them: an environment with nothing compiled in memory."""
+    from jinja2 import DictLoader
+    from crimecongress.serve.pages import CompiledTemplates, _Environment, _printed
+    return _Environment(loader=DictLoader(sources), autoescape=True, finalize=_printed,
+                        bytecode_cache=CompiledTemplates(directory))
+
+
+def test_a_start_reads_the_templates_an_earlier_start_compiled_unless_their_text_or_code_changed(tmp_path,
+                                                                                                  monkeypatch):
+    from crimecongress.serve.pages import CompiledTemplates, _Environment
+    compiled = []
+    real = _Environment.compile
+    monkeypatch.setattr(_Environment, "compile", lambda self, *a, **k: compiled.append(a[1]) or real(self, *a, **k))
+    sources = {"page.html": "<p>{{ x }}</p>"}
+    assert _fresh(sources, tmp_path).get_template("page.html").render(x="<a>") == "<p>&lt;a&gt;</p>"
+    assert compiled == ["page.html"] and len(list(tmp_path.iterdir())) == 1
+    assert _fresh(sources, tmp_path).get_template("page.html").render(x="<a>") == "<p>&lt;a&gt;</p>"
+    assert compiled == ["page.html"]                            # read back, not compiled again
+    sources["page.html"] = "<div>{{ x }}</div>"                 # an edited template
+    assert _fresh(sources, tmp_path).get_template("page.html").render(x="1") == "<div>1</div>"
+    assert len(compiled) == 2
+    other = CompiledTemplates(tmp_path)
+    other.code = "the code of another version"                  # what the module's code generator makes differs
+    assert other.get_cache_key("page.html") != CompiledTemplates(tmp_path).get_cache_key("page.html")
+
+
+def test_a_damaged_or_unwritable_template_cache_costs_only_the_compiling(tmp_path):
+    sources = {"page.html": "<p>{{ x }}</p>"}
+    _fresh(sources, tmp_path).get_template("page.html")
+    for entry in tmp_path.iterdir():
+        entry.write_bytes(entry.read_bytes()[:40] + b"\x00damaged")
+    assert _fresh(sources, tmp_path).get_template("page.html").render(x="1") == "<p>1</p>"
+    assert _fresh(sources, tmp_path).get_template("page.html").render(x="2") == "<p>2</p>"   # rewritten whole
+    blocked = tmp_path / "a-file"
+    blocked.write_text("not a directory")
+    assert _fresh(sources, blocked / "templates").get_template("page.html").render(x="3") == "<p>3</p>"
+
+
+def test_the_server_keeps_its_compiled_templates_in_the_cache_directory(tmp_path, monkeypatch):
+    from crimecongress.serve.pages import compile_templates
+    monkeypatch.setenv("CRIMECONGRESS_CACHE", str(tmp_path))
+    monkeypatch.setattr(TEMPLATES, "bytecode_cache", None)
+    TEMPLATES.cache.clear()                  # as in a new process: nothing compiled in memory
+    compile_templates()
+    assert len(list((tmp_path / "templates").iterdir())) == len(TEMPLATES.list_templates())

@@ -410,14 +410,28 @@ class Dataset:
 
     # --- documents and units ----------------------------------------------------------------------------------------
     @cached_property
-    def _unit_kinds(self) -> dict[str, str]:
-        kinds = {}
-        classes = {self.uncc + name: name for name in UNIT_CLASSES}
+    def _listed(self) -> dict[str, list[tuple[Term, Term]]]:
+        """(subject, object) of every statement of the predicates that whole lists are made from, in the indexes'
+        order: one pass over the statements for all of them, not one for each list (0.03 s each)."""
+        listed: dict[str, list[tuple[Term, Term]]] = {RDF_TYPE: [], self.term("document"): [], self.term("theme"): []}
         for s, pairs in self.out.items():
             for p, o in pairs:
-                if p == RDF_TYPE and o in classes:
-                    kinds[s] = classes[o]
-                    break
+                found = listed.get(p)
+                if found is not None:
+                    found.append((s, o))
+        return listed
+
+    def _all(self, p: str):
+        for s, o in self._listed[p]:
+            yield s, p, o
+
+    @cached_property
+    def _unit_kinds(self) -> dict[str, str]:
+        kinds: dict[str, str] = {}
+        classes = {self.uncc + name: name for name in UNIT_CLASSES}
+        for s, o in self._listed[RDF_TYPE]:
+            if o in classes and s not in kinds:      # a subject's first unit class
+                kinds[s] = classes[o]
         return kinds
 
     def unit_kind(self, iri) -> str | None:
@@ -450,15 +464,11 @@ class Dataset:
     @cached_property
     def documents(self) -> list[str]:
         """Every document, oldest first (then by title)."""
-        docs = {s for s in self.subjects if self.document_kind(s)}
+        # the typed ones through the inbound index: asking every subject for its types took 0.1 s of a start
+        docs = {s for name in DOCUMENT_CLASSES for s in self.subjects_with(RDF_TYPE, self.term(name))
+                if isinstance(s, str)}
         docs |= {o for s, p, o in self._all(self.term("document")) if isinstance(o, str)}
         return sorted(docs, key=lambda d: (self.year(d) or "9999", self.label(d)))
-
-    def _all(self, p: str):
-        for s, pairs in self.out.items():
-            for pp, o in pairs:
-                if pp == p:
-                    yield s, pp, o
 
     def year(self, doc: str) -> str | None:
         return self.text(doc, self.term("year")) or (self.text(doc, DCTERMS + "issued") or "")[:4] or None

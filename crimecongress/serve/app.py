@@ -205,6 +205,10 @@ class App:
         return self.info.sparql_config(self.federation)
 
     def _load(self) -> None:
+        # the indexes live as long as the server: out of the collector's sight, so that its full collections
+        # (which every few thousand new objects would walk millions of them) stall neither the loading nor the
+        # requests
+        gc.disable()
         try:
             data = Dataset(self.build_dir, info=self.info)
             search_index = SearchIndex(data)
@@ -215,12 +219,11 @@ class App:
             pages.figure_titles = _figure_titles(downloads)
             data.documents             # what the home page and the lists start from
             self._site = Site(data, search_index, pages, downloads)
-            # the indexes live as long as the server: out of the collector's sight, so that its full collections
-            # (which every few thousand new objects would walk millions of them) do not stall the requests
             gc.freeze()
         except BaseException as error:   # handed to whoever waits for the pages
             self.failure = error
         finally:
+            gc.enable()
             self._loaded.set()
 
     def _load_when_wanted(self) -> None:

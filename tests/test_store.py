@@ -199,6 +199,21 @@ def test_the_page_indexes_are_read_back_and_never_stale(old, build, cache):
     assert Dataset(build).text(UNIT, text) == NEW     # a damaged file: the build is indexed again
 
 
+def test_the_pages_load_with_the_collector_off_and_leave_it_on(build, cache, monkeypatch):
+    import gc
+    Dataset(build)                                    # the indexes are in the cache now
+    seen = []
+    real = Dataset.__init__
+
+    def recording(self, *args, **kwargs):
+        real(self, *args, **kwargs)
+        seen.append(gc.isenabled())                   # read back from the cache: the collector still off
+    monkeypatch.setattr(Dataset, "__init__", recording)
+    assert gc.isenabled()
+    App(build, sparql=False)
+    assert seen == [False] and gc.isenabled()
+
+
 def test_without_a_usable_cache_the_workers_load_the_dump(build, tmp_path, monkeypatch):
     blocker = tmp_path / "a-file"
     blocker.write_text("not a folder")

@@ -707,13 +707,15 @@ class IndexCache:
             data = self.path.read_bytes()
         except OSError:
             return None
+        collecting = gc.isenabled()
         gc.disable()              # the collector would walk the new objects again and again while they come
         try:
             indexes = pickle.loads(data)
         except Exception:         # a damaged file: index the build instead (and write it anew)
             return None
         finally:
-            gc.enable()
+            if collecting:        # the server keeps it off until its pages are loaded (App._load)
+                gc.enable()
         return indexes if isinstance(indexes, tuple) and len(indexes) == 3 else None
 
     def save(self, indexes) -> None:

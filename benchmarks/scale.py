@@ -230,8 +230,10 @@ def run_stage(name: str, work: Path) -> dict:
     stage.result["units"] = units
 
     if name == "parse":
+        from crimecongress.release import collector_paused
         stage.begin()
-        documents = _parse_all(work)
+        with collector_paused():                     # as crimecongress build does
+            documents = _parse_all(work)
         result = stage.end(documents=len(documents), parsed_units=sum(len(d.units) for d in documents))
         (work / "documents.pickle").write_bytes(pickle.dumps(documents, protocol=pickle.HIGHEST_PROTOCOL))
         return result
@@ -242,8 +244,10 @@ def run_stage(name: str, work: Path) -> dict:
         if tagger is None:
             return stage.skip(label)
         documents = _load_documents(work)
+        from crimecongress.release import collector_paused
         stage.begin()
-        tags, footnotes = tagger(documents, stage)
+        with collector_paused():                     # as crimecongress build does
+            tags, footnotes = tagger(documents, stage)
         result = stage.end(tagger=label, tags=len(tags), footnotes_identified=len(footnotes))
         (work / "tags.pickle").write_bytes(pickle.dumps((tags, footnotes), protocol=pickle.HIGHEST_PROTOCOL))
         return result
@@ -278,11 +282,12 @@ def run_stage(name: str, work: Path) -> dict:
         return stage.end(triples=triples)
 
     if name == "pipeline":
+        from crimecongress.release import collector_paused, long_lived_frozen
         stage.begin()
-        documents = stage.part("parse", lambda: _parse_all(work))
-        tagger, _label = _tagger()
-        tags = stage.part("tag", lambda: tagger(documents)) if tagger else None
-        from crimecongress.release import long_lived_frozen
+        with collector_paused():                     # as crimecongress build does
+            documents = stage.part("parse", lambda: _parse_all(work))
+            tagger, _label = _tagger()
+            tags = stage.part("tag", lambda: tagger(documents)) if tagger else None
         validator, _label = _validator()
         with long_lived_frozen():                    # as crimecongress build does
             writer = stage.part("emit and write each document",

@@ -32,7 +32,7 @@ from .fileio import atomic_tree, check_out_dir
 from .export import turtle
 from .ids import Minter
 from .prefixes import rebased
-from .release import GraphWriter, MemoryTree, ReleasedFiles, long_lived_frozen
+from .release import GraphWriter, MemoryTree, ReleasedFiles, collector_paused, long_lived_frozen
 from .validation import format_text, validation_files
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -175,12 +175,13 @@ def _release(minter: Minter, progress: Progress, files: ReleasedFiles, *, check_
 
     # parse, tag, link, emit, whole dataset and validation, HermiT (when checked), figures
     steps = _Steps(8 if check_owl else 7, progress)
-    catalogue = load_catalogue(sources / CATALOGUE_FILE)
-    corpus = steps.run("parsing the sources", lambda: load_corpus(sources, minter=minter))
-    ahead = embed_ahead(corpus)     # the cold cache's sentence vectors take seconds: meanwhile, tag
-    vocabulary = load_vocabulary(MAPPINGS_DIR)
-    footnotes = identify_footnotes(corpus, vocabulary, minter)
-    tags = steps.run("tagging themes, instruments and actors", lambda: tag_corpus(corpus, vocabulary, minter))
+    with collector_paused():
+        catalogue = load_catalogue(sources / CATALOGUE_FILE)
+        corpus = steps.run("parsing the sources", lambda: load_corpus(sources, minter=minter))
+        ahead = embed_ahead(corpus)     # the cold cache's sentence vectors take seconds: meanwhile, tag
+        vocabulary = load_vocabulary(MAPPINGS_DIR)
+        footnotes = identify_footnotes(corpus, vocabulary, minter)
+        tags = steps.run("tagging themes, instruments and actors", lambda: tag_corpus(corpus, vocabulary, minter))
     writer, documents = GraphWriter(minter, files), GraphWriter(minter, files)
 
     def emit_and_write() -> None:
@@ -196,8 +197,9 @@ def _release(minter: Minter, progress: Progress, files: ReleasedFiles, *, check_
     # links are made
     with _beside(lambda stop: documents.documents(corpus.documents, catalogue.facts, footnotes, tags,
                                                   stop=stop)) as emitting:
-        linked = steps.run("linking SDG targets and lineage",
-                           lambda: link_corpus(corpus, tags, vocabulary, minter, ahead=ahead))
+        with collector_paused():
+            linked = steps.run("linking SDG targets and lineage",
+                               lambda: link_corpus(corpus, tags, vocabulary, minter, ahead=ahead))
         files["ontology.ttl"] = _ontology_text(minter).encode("utf-8")
         with long_lived_frozen():
             steps.run("emitting RDF and writing each graph", emit_and_write)

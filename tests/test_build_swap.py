@@ -3,6 +3,7 @@ directory, staging of killed runs removed by the next run, SIGTERM handled as Ct
 staging, HermiT's JVM stopped), and --out checked before any work."""
 from __future__ import annotations
 
+import gc
 import os
 import signal
 import subprocess
@@ -434,8 +435,10 @@ def test_a_build_whose_linking_fails_stops_writing_its_documents_before_it_retur
     monkeypatch.setattr(linking, "embed_ahead", lambda corpus: None)
     monkeypatch.setattr(linking, "link_corpus", no_links)
     staged = MemoryTree()
+    assert gc.isenabled()
     with pytest.raises(InputError, match="no links today"):
         release(Minter(), lambda message: None, ReleasedFiles(staged), check_owl=False)
+    assert gc.isenabled()          # the collector, paused while the corpus and its links are made, is on again
     written = dict(staged.files)
     time.sleep(1)
     assert staged.files == written

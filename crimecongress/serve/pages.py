@@ -135,11 +135,17 @@ class CompiledTemplates(FileSystemBytecodeCache):
     Jinja2 and Python; a cache that cannot be read or written costs the compiling, nothing else."""
 
     def __init__(self, directory: Path):
-        super().__init__(str(directory))
-        self.code = hashlib.sha256(Path(__file__).read_bytes() + jinja2.__version__.encode()).hexdigest()
+        self.code = hashlib.sha256(Path(__file__).read_bytes() + jinja2.__version__.encode()).hexdigest()[:16]
+        super().__init__(str(directory), pattern=f"{self.code}-%s.cache")
 
-    def get_cache_key(self, name: str, filename: str | None = None) -> str:
-        return super().get_cache_key(f"{self.code}/{name}", filename)
+    def prune(self) -> None:
+        """Remove what other code compiled: an earlier version's entries would otherwise stay for ever."""
+        try:
+            for entry in Path(self.directory).glob("*.cache"):
+                if not entry.name.startswith(self.code + "-"):
+                    entry.unlink(missing_ok=True)
+        except OSError:
+            pass
 
     def load_bytecode(self, bucket) -> None:
         try:
@@ -158,9 +164,10 @@ class CompiledTemplates(FileSystemBytecodeCache):
 def compile_templates() -> None:
     """Compile every page template now (Jinja2 compiles one on its first use: the first visitors of each kind of
     page would wait for it), or read them as compiled by an earlier start (`CompiledTemplates`)."""
-    TEMPLATES.bytecode_cache = CompiledTemplates(default_cache_dir() / "templates")
+    TEMPLATES.bytecode_cache = compiled = CompiledTemplates(default_cache_dir() / "templates")
     for name in TEMPLATES.list_templates():
         TEMPLATES.get_template(name)
+    compiled.prune()
 
 
 class _Forward:

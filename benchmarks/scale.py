@@ -230,9 +230,9 @@ def run_stage(name: str, work: Path) -> dict:
     stage.result["units"] = units
 
     if name == "parse":
-        from crimecongress.release import collector_paused
+        from crimecongress import collector
         stage.begin()
-        with collector_paused():                     # as crimecongress build does
+        with collector.paused():                     # as crimecongress build does
             documents = _parse_all(work)
         result = stage.end(documents=len(documents), parsed_units=sum(len(d.units) for d in documents))
         (work / "documents.pickle").write_bytes(pickle.dumps(documents, protocol=pickle.HIGHEST_PROTOCOL))
@@ -244,9 +244,9 @@ def run_stage(name: str, work: Path) -> dict:
         if tagger is None:
             return stage.skip(label)
         documents = _load_documents(work)
-        from crimecongress.release import collector_paused
+        from crimecongress import collector
         stage.begin()
-        with collector_paused():                     # as crimecongress build does
+        with collector.paused():                     # as crimecongress build does
             tags, footnotes = tagger(documents, stage)
         result = stage.end(tagger=label, tags=len(tags), footnotes_identified=len(footnotes))
         (work / "tags.pickle").write_bytes(pickle.dumps((tags, footnotes), protocol=pickle.HIGHEST_PROTOCOL))
@@ -282,9 +282,10 @@ def run_stage(name: str, work: Path) -> dict:
         return stage.end(triples=triples)
 
     if name == "pipeline":
-        from crimecongress.release import collector_paused, long_lived_frozen
+        from crimecongress import collector
+        from crimecongress.release import long_lived_frozen
         stage.begin()
-        with collector_paused():                     # as crimecongress build does
+        with collector.paused():                     # as crimecongress build does
             documents = stage.part("parse", lambda: _parse_all(work))
             tagger, _label = _tagger()
             tags = stage.part("tag", lambda: tagger(documents)) if tagger else None

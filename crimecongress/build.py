@@ -23,7 +23,7 @@ from typing import Callable, Iterator
 
 import pyoxigraph as ox
 
-from . import cache
+from . import cache, collector
 from .corpus import SOURCES_DIR, CATALOGUE_FILE, load_corpus
 from .corpus.catalogue import load_catalogue
 from .describe import Counts, describe, load_record
@@ -32,7 +32,7 @@ from .fileio import atomic_tree, check_out_dir
 from .export import turtle
 from .ids import Minter
 from .prefixes import rebased
-from .release import GraphWriter, MemoryTree, ReleasedFiles, collector_paused, long_lived_frozen
+from .release import GraphWriter, MemoryTree, ReleasedFiles, long_lived_frozen
 from .validation import format_text, validation_files
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -175,7 +175,7 @@ def _release(minter: Minter, progress: Progress, files: ReleasedFiles, *, check_
 
     # parse, tag, link, emit, whole dataset and validation, HermiT (when checked), figures
     steps = _Steps(8 if check_owl else 7, progress)
-    with collector_paused():
+    with collector.paused():
         catalogue = load_catalogue(sources / CATALOGUE_FILE)
         corpus = steps.run("parsing the sources", lambda: load_corpus(sources, minter=minter))
         ahead = embed_ahead(corpus)     # the cold cache's sentence vectors take seconds: meanwhile, tag
@@ -197,7 +197,7 @@ def _release(minter: Minter, progress: Progress, files: ReleasedFiles, *, check_
     # links are made
     with _beside(lambda stop: documents.documents(corpus.documents, catalogue.facts, footnotes, tags,
                                                   stop=stop)) as emitting:
-        with collector_paused():
+        with collector.paused():
             linked = steps.run("linking SDG targets and lineage",
                                lambda: link_corpus(corpus, tags, vocabulary, minter, ahead=ahead))
         files["ontology.ttl"] = _ontology_text(minter).encode("utf-8")

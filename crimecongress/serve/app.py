@@ -31,7 +31,7 @@ from urllib.parse import parse_qs, unquote, urlsplit
 
 import pyoxigraph as ox
 
-from .. import dumps
+from .. import collector, dumps
 from ..errors import InputError
 from . import assets, discovery
 from .data import BuildInfo, Dataset
@@ -205,25 +205,24 @@ class App:
         return self.info.sparql_config(self.federation)
 
     def _load(self) -> None:
-        # the indexes live as long as the server: out of the collector's sight, so that its full collections
-        # (which every few thousand new objects would walk millions of them) stall neither the loading nor the
-        # requests
-        gc.disable()
         try:
-            data = Dataset(self.build_dir, info=self.info)
-            search_index = SearchIndex(data)
-            pages = Pages(data, search_index, self.examples, self.mount, self.endpoint)
-            compile_templates()
-            downloads = self._downloads()
-            pages.downloads = set(downloads)
-            pages.figure_titles = _figure_titles(downloads)
-            data.documents             # what the home page and the lists start from
-            self._site = Site(data, search_index, pages, downloads)
-            gc.freeze()
+            # the indexes live as long as the server: out of the collector's sight, so that its full collections
+            # (which every few thousand new objects would walk millions of them) stall neither the loading nor
+            # the requests
+            with collector.paused():
+                data = Dataset(self.build_dir, info=self.info)
+                search_index = SearchIndex(data)
+                pages = Pages(data, search_index, self.examples, self.mount, self.endpoint)
+                compile_templates()
+                downloads = self._downloads()
+                pages.downloads = set(downloads)
+                pages.figure_titles = _figure_titles(downloads)
+                data.documents             # what the home page and the lists start from
+                self._site = Site(data, search_index, pages, downloads)
+                gc.freeze()
         except BaseException as error:   # handed to whoever waits for the pages
             self.failure = error
         finally:
-            gc.enable()
             self._loaded.set()
 
     def _load_when_wanted(self) -> None:

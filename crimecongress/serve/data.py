@@ -6,7 +6,6 @@ request threads share it without locks.
 """
 from __future__ import annotations
 
-import gc
 import hashlib
 import json
 import pickle
@@ -18,7 +17,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from .. import dumps, store
+from .. import collector, dumps, store
 from ..cachedir import default_cache_dir
 from ..errors import InputError
 from ..fileio import write_atomic
@@ -707,15 +706,11 @@ class IndexCache:
             data = self.path.read_bytes()
         except OSError:
             return None
-        collecting = gc.isenabled()
-        gc.disable()              # the collector would walk the new objects again and again while they come
         try:
-            indexes = pickle.loads(data)
-        except Exception:         # a damaged file: index the build instead (and write it anew)
+            with collector.paused():      # the collector would walk the new objects again and again as they come
+                indexes = pickle.loads(data)
+        except Exception:                 # a damaged file: index the build instead (and write it anew)
             return None
-        finally:
-            if collecting:        # the server keeps it off until its pages are loaded (App._load)
-                gc.enable()
         return indexes if isinstance(indexes, tuple) and len(indexes) == 3 else None
 
     def save(self, indexes) -> None:

@@ -420,10 +420,6 @@ class Dataset:
                     found.append((s, o))
         return listed
 
-    def _all(self, p: str):
-        for s, o in self._listed[p]:
-            yield s, p, o
-
     @cached_property
     def _unit_kinds(self) -> dict[str, str]:
         kinds: dict[str, str] = {}
@@ -466,7 +462,7 @@ class Dataset:
         # the typed ones through the inbound index: asking every subject for its types took 0.1 s of a start
         docs = {s for name in DOCUMENT_CLASSES for s in self.subjects_with(RDF_TYPE, self.term(name))
                 if isinstance(s, str)}
-        docs |= {o for s, p, o in self._all(self.term("document")) if isinstance(o, str)}
+        docs |= {o for _, o in self._listed[self.term("document")] if isinstance(o, str)}
         return sorted(docs, key=lambda d: (self.year(d) or "9999", self.label(d)))
 
     def year(self, doc: str) -> str | None:
@@ -476,7 +472,7 @@ class Dataset:
     def units_of(self) -> dict[str, list[str]]:
         """Document IRI -> its units in document order."""
         units: dict[str, list[tuple[int, str]]] = {}
-        for s, _, doc in self._all(self.term("document")):
+        for s, doc in self._listed[self.term("document")]:
             units.setdefault(doc, []).append((self.position(s), s))
         return {doc: [u for _, u in sorted(pairs)] for doc, pairs in units.items()}
 
@@ -609,7 +605,7 @@ class Dataset:
     def themes(self) -> list[str]:
         # the IRI is looked at first: the types of every subject cost 80 ms
         concepts = {s for s in self.subjects if self.minter.is_member(s, "theme") and SKOS + "Concept" in self.types(s)}
-        concepts |= {o for _, _, o in self._all(self.term("theme")) if isinstance(o, str)}
+        concepts |= {o for _, o in self._listed[self.term("theme")] if isinstance(o, str)}
         return sorted(concepts, key=lambda c: self.label(c).lower())
 
     def broader(self, concept: str) -> list[str]:

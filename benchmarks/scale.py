@@ -253,10 +253,10 @@ def run_stage(name: str, work: Path) -> dict:
         return result
 
     if name == "emit":
-        from crimecongress.release import long_lived_frozen
+        from crimecongress import collector
         documents, tags = _load_documents(work), _load_tags(work)
         stage.begin()
-        with long_lived_frozen():                    # as crimecongress build does
+        with collector.long_lived_frozen():          # as crimecongress build does
             writer = _write_all(documents, tags, work / "emit-files", stage)
         triples = sum(d.triples for d in writer.dumps)
         result = stage.end(triples=triples, graphs=len(writer.dumps), bytes=sum(writer.files.sizes.values()))
@@ -283,14 +283,13 @@ def run_stage(name: str, work: Path) -> dict:
 
     if name == "pipeline":
         from crimecongress import collector
-        from crimecongress.release import long_lived_frozen
         stage.begin()
         with collector.paused():                     # as crimecongress build does
             documents = stage.part("parse", lambda: _parse_all(work))
             tagger, _label = _tagger()
             tags = stage.part("tag", lambda: tagger(documents)) if tagger else None
         validator, _label = _validator()
-        with long_lived_frozen():                    # as crimecongress build does
+        with collector.long_lived_frozen():          # as crimecongress build does
             writer = stage.part("emit and write each document",
                                 lambda: _write_all(documents, tags, work / "pipeline-build"))
             # as the build does, the SHACL checks run on a thread while the whole-dataset files are written

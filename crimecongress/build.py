@@ -32,7 +32,7 @@ from .fileio import atomic_tree, check_out_dir
 from .export import turtle
 from .ids import Minter
 from .prefixes import rebased
-from .release import GraphWriter, MemoryTree, ReleasedFiles, long_lived_frozen
+from .release import GraphWriter, MemoryTree, ReleasedFiles
 from .validation import format_text, validation_files
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -201,7 +201,7 @@ def _release(minter: Minter, progress: Progress, files: ReleasedFiles, *, check_
             linked = steps.run("linking SDG targets and lineage",
                                lambda: link_corpus(corpus, tags, vocabulary, minter, ahead=ahead))
         files["ontology.ttl"] = _ontology_text(minter).encode("utf-8")
-        with long_lived_frozen():
+        with collector.long_lived_frozen():
             steps.run("emitting RDF and writing each graph", emit_and_write)
             # the SHACL checks run on a thread while the whole-dataset files are written: a dataset that fails
             # them is still published nowhere, since every file goes to the build's staging

@@ -4,7 +4,6 @@ graph and the graphs' compressed lines, never the whole dataset as objects.
 """
 from __future__ import annotations
 
-import gc
 import hashlib
 import io
 import json
@@ -291,16 +290,3 @@ def batched(items: Iterable, size: int) -> Iterator[list]:
     iterator = iter(items)
     while batch := list(islice(iterator, size)):
         yield batch
-
-
-@contextmanager
-def long_lived_frozen() -> Iterator[None]:
-    """Leave the objects alive now (the corpus, its tags and links: millions, kept to the end) out of the
-    cyclic collector's scans while the graphs are written, validated and merged: the collector then costs
-    little, and still frees what the writing leaves in cycles. Measured by benchmarks/scale.py (when the
-    graphs were rdflib's): with the collector scanning everything these steps were several times slower."""
-    gc.freeze()
-    try:
-        yield
-    finally:
-        gc.unfreeze()
